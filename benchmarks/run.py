@@ -1,0 +1,97 @@
+"""Baseline figures: %%dnet against the docker CLI doing the same, and each notebook end to end.
+
+    python benchmarks/run.py [--repeat N] [--notebooks]
+
+Needs a running engine and the course images (scripts/lab or scripts/test prepare both).
+Prints a table and writes benchmarks/results/latest.json. Nothing here is a test: no thresholds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable
+
+from IPython.core.interactiveshell import InteractiveShell
+
+import dnlab
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB = "benchmarks"
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm up: connections, imports, caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def cli(*args: str) -> Callable[[], object]:
+    docker = shutil.which("docker")
+    return lambda: subprocess.run([docker, *args], check=True, capture_output=True)
+
+
+def operations(dnet: Callable[[str], object]) -> dict[str, tuple[Callable[[], object], Callable[[], object]]]:
+    return {
+        "network ls": (lambda: dnet("network ls"), cli("network", "ls")),
+        "inspect": (lambda: dnet("inspect bench-target"), cli("inspect", "bench-target")),
+        "run -d + rm -f": (lambda: (dnet("run -d --name bench-run alpine:latest sleep 30"), dnet("rm -f bench-run")),
+                           lambda: (cli("run", "-d", "--label", "dnlab.lab=benchmarks", "--name", "bench-run",
+                                        "alpine:latest", "sleep", "30")(), cli("rm", "-f", "bench-run")())),
+    }
+
+
+def notebook_seconds(path: Path) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--notebooks", action="store_true", help="also time each notebook end to end")
+    args = parser.parse_args()
+
+    shell = InteractiveShell.instance()
+    shell.extension_manager.load_extension("dnlab")
+    dnlab.lab.start(LAB)
+    dnet = lambda cell: shell.run_cell_magic("dnet", "", cell)  # noqa: E731
+    dnet("run -itd --name bench-target alpine:latest")
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for name, (ours, theirs) in operations(dnet).items():
+            dnet_ms, cli_ms = median_ms(ours, args.repeat), median_ms(theirs, args.repeat)
+            results[name] = {"dnet_ms": round(dnet_ms, 1), "cli_ms": round(cli_ms, 1),
+                             "ratio": round(dnet_ms / cli_ms, 2)}
+    finally:
+        dnlab.cleanup(lab=LAB)
+    if args.notebooks:
+        for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+            results[f"notebook {path.stem}"] = {"seconds": round(notebook_seconds(path), 1)}
+
+    print(f"{'operation':<48}{'%%dnet ms':>10}{'CLI ms':>10}{'ratio':>8}")
+    for name, row in results.items():
+        if "seconds" in row:
+            print(f"{name:<48}{row['seconds']:>10} s")
+        else:
+            print(f"{name:<48}{row['dnet_ms']:>10}{row['cli_ms']:>10}{row['ratio']:>8}")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

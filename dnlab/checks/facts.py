@@ -1,0 +1,66 @@
+"""Plain facts from `docker inspect` for asserts: addresses of containers and networks."""
+from __future__ import annotations
+
+from typing import Any
+
+from dnlab.errors import DnlabError
+from dnlab.lab import current
+from dnlab.views.tables import effective_gateway
+
+
+def endpoints(container: str) -> dict[str, dict[str, Any]]:
+    """The container's networks: name -> its endpoint settings from inspect."""
+    attrs = current().client.api.inspect_container(container)
+    return attrs["NetworkSettings"].get("Networks") or {}
+
+
+def _endpoint(container: str, network: str | None) -> dict[str, Any]:
+    found = endpoints(container)
+    if network is None:
+        if len(found) != 1:
+            raise DnlabError(f"{container} is on {len(found)} networks ({', '.join(found) or 'none'}).",
+                             "Say which one with network=NAME.")
+        return next(iter(found.values()))
+    if network not in found:
+        raise DnlabError(f"{container} is not on network {network}.", f"It is on: {', '.join(found) or 'none'}.")
+    return found[network]
+
+
+def ip(container: str, network: str | None = None) -> str:
+    """The container's IPv4 address on ``network`` ('' when it has none, as on host or none)."""
+    return _endpoint(container, network).get("IPAddress") or ""
+
+
+def gateway(container: str, network: str | None = None) -> str:
+    """The container's default gateway on ``network``."""
+    return _endpoint(container, network).get("Gateway") or ""
+
+
+def mac(container: str, network: str | None = None) -> str:
+    """The container's MAC address on ``network``."""
+    return _endpoint(container, network).get("MacAddress") or ""
+
+
+def networks(container: str) -> list[str]:
+    """Names of the networks the container is attached to."""
+    return sorted(endpoints(container))
+
+
+def _ipam(network: str) -> dict[str, str]:
+    configs = (current().client.api.inspect_network(network).get("IPAM") or {}).get("Config") or []
+    return configs[0] if configs else {}
+
+
+def subnet(network: str) -> str:
+    """The network's (first) subnet, '' when it has none (host, none)."""
+    return _ipam(network).get("Subnet", "")
+
+
+def network_gateway(network: str) -> str:
+    """The network's (first) gateway address, as containers on it get it."""
+    return effective_gateway(_ipam(network))
+
+
+def state(container: str) -> dict[str, Any]:
+    """The container's ``State`` from inspect: Status, ExitCode, Running ..."""
+    return current().client.api.inspect_container(container)["State"]

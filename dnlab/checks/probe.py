@@ -1,0 +1,43 @@
+"""A throw-away probe container that looks from inside another container's network namespace.
+
+It joins ``--network container:NAME`` (or the engine host's own stack), runs one
+busybox command and is removed, so nothing is ever installed inside the lab's
+nginx or alpine containers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dnlab.lab import current
+
+PROBE_IMAGE = "alpine:latest"
+HOST = "host"
+"""Probe target meaning the engine host's own network stack (as `--network host` sees it)."""
+TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    """What one probe command printed, and how it exited."""
+
+    exit_code: int
+    output: str
+
+
+def probe(target: str, command: list[str]) -> ProbeRun:
+    """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's)."""
+    from dnlab.commands.image import ensure_image
+
+    lab = current()
+    api = lab.client.api
+    ensure_image(lab, PROBE_IMAGE)
+    network_mode = "host" if target == HOST else f"container:{target}"
+    created = api.create_container(PROBE_IMAGE, command, labels=lab.labels("probe"),
+                                   host_config=api.create_host_config(network_mode=network_mode))
+    try:
+        api.start(created["Id"])
+        status = api.wait(created["Id"], timeout=TIMEOUT_S)
+        output = api.logs(created["Id"]).decode(errors="replace")
+        return ProbeRun(status.get("StatusCode", -1), output)
+    finally:
+        api.remove_container(created["Id"], force=True)

@@ -1,0 +1,33 @@
+"""dnlab acts only on what it created: every changing verb asks here first."""
+from __future__ import annotations
+
+from dnlab import labels
+from dnlab.errors import DnlabError
+from dnlab.lab import Lab
+
+BUILT_IN_NETWORKS = {"bridge", "host", "none"}
+
+
+class NotLabOwned(DnlabError):
+    """The learner named something dnlab did not create; dnlab leaves it alone."""
+
+
+def own_container(lab: Lab, name: str) -> dict:
+    """The container's inspect data, if dnlab created it; else a clear refusal."""
+    attrs = lab.client.api.inspect_container(name)
+    if not labels.is_lab_owned(attrs["Config"].get("Labels")):
+        raise NotLabOwned(f"container {name} was not created by dnlab, so dnlab leaves it alone.",
+                          "Use another name in the lab, or the docker CLI if you mean to change it.")
+    return attrs
+
+
+def own_network(lab: Lab, name: str, allow_built_in: bool = False) -> dict:
+    """The network's inspect data, if dnlab created it (or it is bridge/host/none, when allowed)."""
+    attrs = lab.client.api.inspect_network(name)
+    if allow_built_in and attrs["Name"] in BUILT_IN_NETWORKS:
+        return attrs
+    if not labels.is_lab_owned(attrs.get("Labels")):
+        raise NotLabOwned(f"network {name} was not created by dnlab, so dnlab leaves it alone.",
+                          "Create a lab network of your own with `network create`.")
+    return attrs
+

@@ -1,0 +1,65 @@
+"""`docker network ...`: one function per verb."""
+from __future__ import annotations
+
+import pandas as pd
+from docker.types import IPAMConfig, IPAMPool
+
+from dnlab.commands.guard import own_container, own_network
+from dnlab.lab import Lab, prune_networks
+from dnlab.views import tables
+from dnlab.views.results import CleanupReport, Inspections, NetworkInspect, Output
+
+
+def ls(lab: Lab) -> pd.DataFrame:
+    """Like `docker network ls`."""
+    return tables.networks_table(lab.client.api.networks())
+
+
+def create(lab: Lab, name: str, driver: str | None, subnet: list[str] | None, gateway: list[str] | None,
+           ip_range: list[str] | None, options: list[tuple[str, str]] | None, internal: bool,
+           attachable: bool) -> Output:
+    """Like `docker network create`: the network carries the lab's labels."""
+    ipam = None
+    if subnet:
+        gateways = (gateway or []) + [None] * len(subnet)
+        ranges = (ip_range or []) + [None] * len(subnet)
+        ipam = IPAMConfig(pool_configs=[IPAMPool(subnet=s, gateway=g, iprange=r)
+                                        for s, g, r in zip(subnet, gateways, ranges)])
+    created = lab.client.api.create_network(
+        name, driver=driver or "bridge", options=dict(options or []), ipam=ipam, internal=internal,
+        attachable=attachable or None, labels=lab.labels(), check_duplicate=True)
+    return Output(created["Id"])
+
+
+def inspect(lab: Lab, names: list[str]) -> NetworkInspect | Inspections:
+    """Like `docker network inspect`."""
+    found = [NetworkInspect(lab.client.api.inspect_network(name)) for name in names]
+    return found[0] if len(found) == 1 else Inspections(found)
+
+
+def rm(lab: Lab, names: list[str]) -> Output:
+    """Like `docker network rm`."""
+    for name in names:
+        own_network(lab, name)
+        lab.client.api.remove_network(name)
+    return Output("\n".join(names))
+
+
+def connect(lab: Lab, network: str, container: str, aliases: list[str] | None,
+            ipv4_address: str | None) -> None:
+    """Like `docker network connect`: a lab container joins a lab (or built-in) network."""
+    own_container(lab, container)
+    own_network(lab, network, allow_built_in=True)
+    lab.client.api.connect_container_to_network(container, network, aliases=aliases,
+                                                ipv4_address=ipv4_address)
+
+
+def disconnect(lab: Lab, network: str, container: str, force: bool) -> None:
+    """Like `docker network disconnect`: only a lab container."""
+    own_container(lab, container)
+    lab.client.api.disconnect_container_from_network(container, network, force=force)
+
+
+def prune(lab: Lab, force: bool) -> CleanupReport:
+    """Like `docker network prune -f`, but only the lab's own unused networks."""
+    return prune_networks(lab.name)

@@ -1,0 +1,12 @@
+"""`docker system prune`, scoped to the lab."""
+from __future__ import annotations
+
+from dnlab import lab as labs
+from dnlab.lab import Lab
+from dnlab.views.results import CleanupReport
+
+
+def prune(lab: Lab, force: bool, all: bool) -> CleanupReport:
+    """Like `docker system prune -f`, but only what this lab created: its stopped containers,
+    its unused networks, and with ``-a`` the unused images dnlab built or pulled."""
+    return labs.prune(lab.name, all_images=all)

@@ -1,0 +1,27 @@
+"""The course's image catalogue as a table, showing what is present without preparing anything."""
+from __future__ import annotations
+
+import docker
+import pandas as pd
+
+from dnlab.images.catalogue import CATALOGUE
+from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of
+from dnlab.views.tables import human_size, short_id
+from dnlab.labels import SUBSTITUTE_FOR
+
+COLUMNS = ["REFERENCE", "PRESENT", "SUBSTITUTE", "VERSION", "SIZE", "IMAGE ID", "USED FOR"]
+
+
+def report(client: docker.DockerClient) -> pd.DataFrame:
+    """Like `docker images` for the course's images: one row per catalogue entry, present or not."""
+    rows = []
+    for image in CATALOGUE:
+        attrs = inspect_or_none(client, image.reference)
+        if attrs is None:
+            rows.append([image.reference, "no", "", "", "", "", image.used_for])
+            continue
+        labels = labels_of(attrs)
+        substitute = f"yes: {labels.get(TITLE, '?')}" if SUBSTITUTE_FOR in labels else "no"
+        rows.append([image.reference, "yes", substitute, labels.get(VERSION, ""),
+                     human_size(attrs.get("Size", 0)), short_id(attrs["Id"]), image.used_for])
+    return pd.DataFrame(rows, columns=COLUMNS)

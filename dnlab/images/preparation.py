@@ -1,0 +1,202 @@
+"""Make the course's images present: a local copy, a pull, or an offline substitute."""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import docker
+import requests
+from docker.errors import APIError
+from docker.utils import parse_repository_tag
+from tqdm.auto import tqdm
+from tqdm.notebook import tqdm as notebook_tqdm
+
+from dnlab.errors import ImageError
+from dnlab.images import store
+from dnlab.images.archive import CREATED_BY, load_archive
+from dnlab.images.build import build_archive, cached_archive
+from dnlab.images.catalogue import CATALOGUE, CatalogueImage, find
+from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
+from dnlab.views.tables import human_size, short_id
+from dnlab.labels import SUBSTITUTE_FOR
+
+REGISTRY_VARIABLE = "DNLAB_REGISTRY"
+REGISTRY_MODES = ("auto", "off")
+REGISTRY_CHECK_S = 4.0
+IN_NOTEBOOK = issubclass(tqdm, notebook_tqdm)
+STEP_FORMAT = "{desc} " + ("{bar}" if IN_NOTEBOOK else "...") + " {elapsed_s:.0f} s{postfix}"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """How one course image was made present, and what it really is."""
+
+    reference: str
+    how: str  # "local", "pulled", "built" or "imported from cache"
+    substitute: bool
+    title: str
+    version: str
+    source: str
+    size: int
+    short_id: str
+
+    def __str__(self) -> str:
+        what = f", offline substitute: {self.title} {self.version}" if self.substitute else ""
+        return f"{self.reference}: {self.how}{what} ({human_size(self.size)}, image {self.short_id})"
+
+
+def prepare(client: docker.DockerClient, refs: Iterable[str] | None = None, progress: bool = True) -> list[Prepared]:
+    """Like `docker pull` for each course image, with offline substitutes when no registry answers.
+
+    An image already present is used as it is (one engine call). ``DNLAB_REGISTRY=off``
+    never contacts a registry; ``auto`` (the default) pulls after a short check that one answers.
+    """
+    images = CATALOGUE if refs is None else tuple(catalogue_entry(ref) for ref in refs)
+    registry = Registry(client, registry_mode())
+    return [prepare_one(client, image, registry, progress) for image in images]
+
+
+def pull_other(client: docker.DockerClient, reference: str, progress: bool = True) -> Prepared:
+    """Like `docker pull REF` for an image the course cannot build offline; offline, a local copy."""
+    if Registry(client, registry_mode()).answers(reference):
+        return describe(reference, pull(client, reference, progress), "pulled")
+    attrs = inspect_or_none(client, reference)
+    if attrs:
+        return describe(reference, attrs, "local")
+    raise ImageError(f"No registry answers here (or {REGISTRY_VARIABLE}=off), and {reference} is not on this engine.",
+                     "Use the course's images (`dnlab images` lists them), which work offline.")
+
+
+def catalogue_entry(reference: str) -> CatalogueImage:
+    """The catalogue entry for ``reference``, or an ImageError naming the course's images."""
+    image = find(reference)
+    if image is None:
+        known = ", ".join(image.reference for image in CATALOGUE)
+        raise ImageError(f"{reference} is not one of the course's images.", f"Use one of: {known}.")
+    return image
+
+
+def prepare_one(client: docker.DockerClient, image: CatalogueImage, registry: Registry, progress: bool) -> Prepared:
+    """Make one course image present and say how."""
+    reference = image.reference
+    attrs = inspect_or_none(client, reference)
+    if attrs:
+        return describe(reference, attrs, "local")
+    if registry.answers(reference):
+        with contextlib.suppress(ImageError):
+            return describe(reference, pull(client, reference, progress), "pulled")
+    archive = cached_archive(image)
+    if archive.exists():
+        try:
+            with step(f"{reference}: importing offline substitute from cache", progress):
+                load_archive(client, archive)
+            return describe(reference, client.api.inspect_image(reference), "imported from cache")
+        except ImageError:
+            archive.unlink()
+    with step(f"{reference}: building offline substitute: {image.substitute.title}", progress) as phase:
+        load_archive(client, build_archive(image, phase))
+    return describe(reference, client.api.inspect_image(reference), "built")
+
+
+def registry_mode() -> str:
+    """``DNLAB_REGISTRY``: ``auto`` (the default) or ``off``."""
+    mode = os.environ.get(REGISTRY_VARIABLE, "auto").strip().lower() or "auto"
+    if mode not in REGISTRY_MODES:
+        fix = f"Set it to one of: {', '.join(REGISTRY_MODES)}."
+        raise ImageError(f"{REGISTRY_VARIABLE}={mode} is not understood.", fix)
+    return mode
+
+
+class Registry:
+    """Whether pulls are worth trying; after one failed check, none are tried again."""
+
+    def __init__(self, client: docker.DockerClient, mode: str) -> None:
+        self.client = client
+        self.usable = mode != "off"
+
+    def answers(self, reference: str) -> bool:
+        """True when the engine's registry describes ``reference`` within a few seconds."""
+        if self.usable:
+            self.usable = distribution_answers(self.client, reference)
+        return self.usable
+
+
+def distribution_answers(client: docker.DockerClient, reference: str) -> bool:
+    """Like `docker manifest inspect REF` through the engine, bounded to ``REGISTRY_CHECK_S`` seconds."""
+    api = client.api
+    url = f"{api.base_url}/v{api.api_version}/distribution/{quote(reference, safe='/:')}/json"
+    try:
+        return api.get(url, timeout=REGISTRY_CHECK_S).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def pull(client: docker.DockerClient, reference: str, progress: bool) -> dict[str, Any]:
+    """Like `docker pull REF`; an image new to this engine is recorded as dnlab's (a learner's never is)."""
+    known = set(client.api.images(quiet=True, all=True))
+    repository, tag = parse_repository_tag(reference)
+    with step(f"{reference}: pulling", progress) as phase:
+        try:
+            for message in client.api.pull(repository, tag or "latest", stream=True, decode=True):
+                if "error" in message:
+                    raise ImageError(f"Pulling {reference} failed: {message['error']}")
+                phase(message.get("status", ""))
+        except APIError as exc:
+            raise ImageError(f"Pulling {reference} failed: {exc.explanation or exc}") from None
+    attrs = client.api.inspect_image(reference)
+    if attrs["Id"] not in known:
+        store.record_pull(client.info()["ID"], attrs["Id"])
+    return attrs
+
+
+def owned_image_ids(client: docker.DockerClient) -> set[str]:
+    """Ids of the images dnlab built or pulled that still exist; never a learner's own image.
+
+    Built: carries the substitute label and was made in one step by dnlab (an image a learner
+    builds FROM a substitute inherits its labels, but not its one-step history).
+    Pulled: recorded by ``prepare`` for this engine.
+    """
+    labelled = client.api.images(filters={"label": SUBSTITUTE_FOR})
+    built = {image["Id"] for image in labelled if made_by_dnlab(client, image["Id"])}
+    pulled = store.pulled_ids(client.info()["ID"]) & set(client.api.images(quiet=True))
+    return built | pulled
+
+
+def made_by_dnlab(client: docker.DockerClient, image_id: str) -> bool:
+    """True when ``image_id``'s whole history is the one step in which dnlab built it."""
+    history = client.api.history(image_id)
+    return len(history) == 1 and (history[0].get("CreatedBy") or "").startswith(CREATED_BY)
+
+
+def describe(reference: str, attrs: dict[str, Any], how: str) -> Prepared:
+    """The status of one present course image, from its inspect data."""
+    labels = labels_of(attrs)
+    return Prepared(
+        reference=reference,
+        how=how,
+        substitute=SUBSTITUTE_FOR in labels,
+        title=labels.get(TITLE, reference),
+        version=labels.get(VERSION, ""),
+        source=source_of(attrs),
+        size=attrs.get("Size", 0),
+        short_id=short_id(attrs["Id"]),
+    )
+
+
+@contextlib.contextmanager
+def step(description: str, progress: bool) -> Iterator[Callable[[str], None]]:
+    """Show one long step: a bar in a notebook, a line with its duration on a terminal.
+
+    Yields a function that shows the step's current phase next to it.
+    """
+    bar = tqdm(total=1, desc=description, bar_format=STEP_FORMAT, disable=not progress)
+    try:
+        yield bar.set_postfix_str
+        bar.set_postfix_str("")
+        bar.update(1)
+    finally:
+        bar.close()

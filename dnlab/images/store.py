@@ -1,0 +1,47 @@
+"""Where dnlab keeps built images between runs, and its record of the images it pulled."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """The image cache: ``$DNLAB_CACHE``, ``$XDG_CACHE_HOME/dnlab`` or ``~/.cache/dnlab``, plus ``images``."""
+    root = os.environ.get("DNLAB_CACHE")
+    if not root:
+        root = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dnlab")
+    path = Path(root) / "images"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def state_file() -> Path:
+    """The record of pulled images: ``$XDG_STATE_HOME/dnlab`` or ``~/.local/state/dnlab``, ``images.json``."""
+    root = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return root / "dnlab" / "images.json"
+
+
+def pulled_ids(engine_id: str) -> set[str]:
+    """Ids of the images dnlab pulled into the engine ``engine_id`` (some may be gone since)."""
+    return set(_read_state().get("pulled", {}).get(engine_id, []))
+
+
+def record_pull(engine_id: str, image_id: str) -> None:
+    """Remember that dnlab pulled ``image_id`` into the engine ``engine_id``."""
+    state = _read_state()
+    pulled = state.setdefault("pulled", {})
+    pulled[engine_id] = sorted({*pulled.get(engine_id, []), image_id})
+    path = state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as out:
+        json.dump(state, out, indent=1)
+    os.replace(out.name, path)
+
+
+def _read_state() -> dict:
+    try:
+        return json.loads(state_file().read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}

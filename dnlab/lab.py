@@ -1,0 +1,131 @@
+"""The lab a notebook is working in: the labels of what it creates, and its clean-up.
+
+Nothing without dnlab's labels is ever removed, stopped or changed here.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import docker
+from docker.errors import APIError, NotFound
+
+from dnlab import labels
+from dnlab.engine import connect
+from dnlab.views.results import CleanupReport
+
+
+@dataclass
+class Lab:
+    """A named lab (``exercise-6.01``) in one kernel session."""
+
+    name: str = "scratch"
+    session: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def labels(self, role: str = "exercise") -> dict[str, str]:
+        return labels.lab_labels(self.name, self.session, role)
+
+    @property
+    def client(self) -> docker.DockerClient:
+        return connect()
+
+
+_current = Lab()
+
+
+def current() -> Lab:
+    """The lab ``%%dnet`` and the checks are working in now."""
+    return _current
+
+
+def start(name: str) -> CleanupReport:
+    """Begin lab ``name``: clear what an earlier run of it left behind, then label everything with it."""
+    global _current
+    _current = Lab(name)
+    return cleanup(lab=name)
+
+
+def cleanup(lab: str | None = None, images: bool = False) -> CleanupReport:
+    """Remove what dnlab created (of one lab, or of all labs), containers first, then networks
+    and volumes; images only when asked, and only those dnlab built or pulled."""
+    client = connect()
+    report = CleanupReport()
+    where = labels.lab_filter(lab)
+    for container in client.api.containers(all=True, filters=where):
+        name = container["Names"][0].lstrip("/")
+        _quietly(lambda: client.api.remove_container(container["Id"], force=True, v=False))
+        report.add("containers", name)
+    for network in client.api.networks(filters=where):
+        _remove_network(client, network, report)
+    for volume in (client.api.volumes(filters=where) or {}).get("Volumes") or []:
+        _quietly(lambda: client.api.remove_volume(volume["Name"]))
+        report.add("volumes", volume["Name"])
+    if images:
+        remove_owned_images(client, report)
+    return report
+
+
+def prune(lab: str, all_images: bool = False) -> CleanupReport:
+    """Like `docker system prune -f`, only within lab ``lab``: its stopped containers, its
+    networks that no container uses, and with ``all_images`` the unused images dnlab made."""
+    client = connect()
+    report = CleanupReport()
+    where = labels.lab_filter(lab)
+    for container in client.api.containers(all=True, filters={**where, "status": ["exited", "created", "dead"]}):
+        _quietly(lambda: client.api.remove_container(container["Id"]))
+        report.add("containers", container["Names"][0].lstrip("/"))
+    prune_networks(lab, report)
+    if all_images:
+        remove_owned_images(client, report)
+    return report
+
+
+def prune_networks(lab: str, report: CleanupReport | None = None) -> CleanupReport:
+    """Like `docker network prune -f`, only the lab's networks that no container uses."""
+    client = connect()
+    report = report if report is not None else CleanupReport()
+    for network in client.api.networks(filters=labels.lab_filter(lab)):
+        if not client.api.inspect_network(network["Id"]).get("Containers"):
+            _remove_network(client, network, report)
+    return report
+
+
+def remove_owned_images(client: docker.DockerClient, report: CleanupReport) -> None:
+    """Untag the course references of images dnlab built or pulled; an image goes only when no
+    other tag (a learner's) and no container still needs it."""
+    from dnlab.images import find, owned_image_ids
+
+    for image_id in sorted(owned_image_ids(client)):
+        tags = client.api.inspect_image(image_id).get("RepoTags") or []
+        for tag in (t for t in tags if find(t) is not None):
+            try:
+                client.api.remove_image(tag)
+            except APIError as exc:
+                report.kept.append(f"image {tag}: {exc.explanation}")
+                continue
+            others = [t for t in tags if find(t) is None]
+            report.add("images", tag if not others else f"{tag} (untagged only: {', '.join(others)} still names it)")
+
+
+def _remove_network(client: docker.DockerClient, network: dict, report: CleanupReport) -> None:
+    try:
+        client.api.remove_network(network["Id"])
+    except NotFound:
+        return
+    except APIError:
+        users = client.api.inspect_network(network["Id"]).get("Containers") or {}
+        names = ", ".join(sorted(c.get("Name", "?") for c in users.values()))
+        report.kept.append(f"network {network['Name']}: containers not made by dnlab still use it ({names})")
+        return
+    report.add("networks", network["Name"])
+
+
+def _quietly(remove) -> None:
+    """Remove, unless it is already gone or going (``--rm`` containers remove themselves)."""
+    try:
+        remove()
+    except NotFound:
+        pass
+    except APIError as exc:
+        if "already in progress" not in str(exc.explanation):
+            raise

@@ -1,0 +1,43 @@
+"""Every label dnlab puts on what it creates, made in one place.
+
+A resource belongs to dnlab when it carries ``dnlab.lab``; nothing without it is
+ever removed, stopped or changed by dnlab.
+"""
+from __future__ import annotations
+
+COURSE = "docker-networking"
+LAB = "dnlab.lab"
+SESSION = "dnlab.session"
+ROLE = "dnlab.role"
+COURSE_KEY = "dnlab.course"
+
+
+def lab_labels(lab: str, session: str, role: str = "exercise") -> dict[str, str]:
+    """The labels of one resource that lab ``lab`` creates in kernel session ``session``."""
+    return {COURSE_KEY: COURSE, LAB: lab, SESSION: session, ROLE: role}
+
+
+def lab_filter(lab: str | None = None) -> dict[str, list[str]]:
+    """A docker-py ``filters`` dict matching dnlab's resources, of one lab or of all."""
+    return {"label": [f"{LAB}={lab}" if lab else LAB]}
+
+
+def is_lab_owned(labels: dict[str, str] | None, lab: str | None = None) -> bool:
+    """True when ``labels`` mark a dnlab resource (of ``lab``, when given)."""
+    labels = labels or {}
+    return LAB in labels and (lab is None or labels[LAB] == lab)
+
+
+SUBSTITUTE_FOR = "dnlab.image.substitute-for"
+
+
+def image_labels(substitute_for: str, title: str, version: str, source: str) -> dict[str, str]:
+    """Labels of an image dnlab builds offline: what it stands in for and what it really is."""
+    return {
+        COURSE_KEY: COURSE,
+        SUBSTITUTE_FOR: substitute_for,
+        "org.opencontainers.image.title": title,
+        "org.opencontainers.image.version": version,
+        "org.opencontainers.image.source": source,
+        "org.opencontainers.image.description": f"Built offline by dnlab to stand in for {substitute_for}",
+    }

@@ -1,0 +1,82 @@
+"""The ``%%dnet`` cell magic (and ``%dnet`` line magic): docker CLI lines, run through docker-py."""
+from __future__ import annotations
+
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.display import display
+from traitlets import Bool
+from traitlets.config import Configurable
+
+from dnlab import lab as labs
+from dnlab.commands import execute
+from dnlab.errors import DnlabError
+from dnlab.parser import DnetUsageError, Invocation, help_text, parse_cell
+from dnlab.views.results import CommandHeader, Output
+
+
+class DnetError(UsageError):
+    """A command that parsed but could not run: the line, the reason and the fix, in one line."""
+
+
+@magics_class
+class DnetMagics(Magics, Configurable):
+    """``%%dnet``: one docker CLI command per line (``docker`` in front optional)."""
+
+    short_errors = Bool(True, config=True,
+                        help="Show errors as one line; set False for full tracebacks.").tag(config=True)
+
+    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+        super().__init__(shell=shell, **kwargs)
+
+    @line_cell_magic
+    def dnet(self, line: str, cell: str | None = None) -> Any:
+        """Run docker CLI commands: `%dnet --help` lists them; `%dnet lab NAME` starts a lab."""
+        if cell is None:
+            return self._line(line.strip())
+        if line.strip():
+            raise UsageError("%%dnet takes no options; put the commands on the lines below it.")
+        return self._cell(cell)
+
+    def _line(self, line: str) -> Any:
+        words = line.split()
+        if not words or words[0] in ("--help", "help"):
+            return Output(help_text())
+        if words[0] == "lab":
+            if len(words) != 2:
+                raise UsageError("usage: %dnet lab NAME  (for example: %dnet lab exercise-6.01)")
+            return self._guarded(lambda: labs.start(words[1]), where="")
+        return self._cell(line)
+
+    def _cell(self, cell: str) -> Any:
+        invocations = parse_cell(cell)  # nothing runs unless every line parses
+        last = None
+        for index, invocation in enumerate(invocations):
+            if len(invocations) > 1:
+                display(CommandHeader(invocation.line.text.removeprefix("docker ").strip()))
+            last = self._run(invocation)
+            if index < len(invocations) - 1 and last is not None:
+                display(last)
+        return last
+
+    def _run(self, invocation: Invocation) -> Any:
+        if invocation.help:
+            return Output(help_text(invocation.command))
+        where = f"line {invocation.line.number} (`{invocation.line.text}`)"
+        return self._guarded(lambda: execute(labs.current(), invocation), where)
+
+    def _guarded(self, action: Any, where: str) -> Any:
+        try:
+            return action()
+        except DnetUsageError:
+            raise
+        except DnlabError as exc:
+            if not self.short_errors:
+                raise
+            raise DnetError(f"{where}: {exc}" if where else str(exc)) from None
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext dnlab``."""
+    shell.register_magics(DnetMagics(shell=shell, parent=shell))

@@ -1,0 +1,132 @@
+"""The one table of what ``%%dnet`` understands: commands, their CLI forms, and flag -> keyword.
+
+Each option's ``dest`` is the keyword argument the command's function receives,
+named as docker-py names it wherever docker-py has that argument. The parser,
+``--help`` and the tests all read this table; nothing else lists flags.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from dnlab.parser import values
+
+
+@dataclass(frozen=True)
+class Opt:
+    """A flag: its CLI spellings, the keyword it becomes, and how its value is read."""
+
+    flags: tuple[str, ...]
+    dest: str
+    help: str
+    kind: str = "value"  # "switch": no value; "value": one; "many": may repeat
+    type: Callable[[str], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A positional argument; ``nargs`` as argparse has it."""
+
+    dest: str
+    help: str
+    nargs: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """One docker CLI command: ``key`` names its function (``noun.verb`` in ``dnlab.commands``)."""
+
+    key: str
+    forms: tuple[str, ...]
+    help: str
+    options: tuple[Opt, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+    @property
+    def usage_name(self) -> str:
+        return self.forms[0]
+
+
+def switch(flags: tuple[str, ...], dest: str, help: str) -> Opt:
+    return Opt(flags, dest, help, kind="switch")
+
+
+FORCE = switch(("-f", "--force"), "force", "do not ask (dnlab never asks); for rm: remove running containers too")
+DRIVER_OPTS = Opt(("-o", "--opt"), "options", "driver option KEY=VALUE", kind="many", type=values.key_value)
+
+COMMANDS: tuple[Command, ...] = (
+    Command("network.ls", ("network ls", "network list"), "Like `docker network ls`: list networks."),
+    Command("network.create", ("network create",), "Like `docker network create`: create a network.", (
+        Opt(("-d", "--driver"), "driver", "network driver (bridge, macvlan, ...)"),
+        Opt(("--subnet",), "subnet", "subnet in CIDR form", kind="many", type=values.subnet),
+        Opt(("--gateway",), "gateway", "gateway of the subnet", kind="many", type=values.ip_address),
+        Opt(("--ip-range",), "ip_range", "allocate container IPs from this range", kind="many",
+            type=values.subnet),
+        DRIVER_OPTS,
+        switch(("--internal",), "internal", "no access to networks outside this one"),
+        switch(("--attachable",), "attachable", "let standalone containers join (overlay)"),
+    ), (Arg("name", "network name"),)),
+    Command("network.inspect", ("network inspect",), "Like `docker network inspect`: one table per network.",
+            args=(Arg("names", "network names or IDs", "+"),)),
+    Command("network.rm", ("network rm", "network remove"), "Like `docker network rm`.",
+            args=(Arg("names", "network names or IDs", "+"),)),
+    Command("network.connect", ("network connect",), "Like `docker network connect`.", (
+        Opt(("--alias",), "aliases", "DNS alias on this network", kind="many"),
+        Opt(("--ip",), "ipv4_address", "IPv4 address on this network", type=values.ip_address),
+    ), (Arg("network", "network name"), Arg("container", "container name"))),
+    Command("network.disconnect", ("network disconnect",), "Like `docker network disconnect`.",
+            (FORCE,), (Arg("network", "network name"), Arg("container", "container name"))),
+    Command("network.prune", ("network prune",),
+            "Like `docker network prune`, but only the lab's networks that no container uses.", (FORCE,)),
+    Command("container.run", ("run", "container run"), "Like `docker run`: create and start a container.", (
+        switch(("-d", "--detach"), "detach", "run in the background and print its ID"),
+        switch(("-i", "--interactive"), "stdin_open", "keep STDIN open"),
+        switch(("-t", "--tty"), "tty", "allocate a terminal"),
+        Opt(("--name",), "name", "container name"),
+        Opt(("--network",), "network", "network to join (bridge, host, none, NAME, container:NAME)"),
+        Opt(("--network-alias",), "aliases", "DNS alias on that network", kind="many"),
+        Opt(("--ip",), "ipv4_address", "IPv4 address on that network", type=values.ip_address),
+        Opt(("--link",), "links", "legacy link NAME[:ALIAS] (an /etc/hosts entry)", kind="many",
+            type=values.link),
+        Opt(("-p", "--publish"), "ports", "publish HOST:CONTAINER port", kind="many", type=values.port_mapping),
+        Opt(("-e", "--env"), "environment", "environment variable KEY=VALUE", kind="many"),
+        switch(("--rm",), "auto_remove", "remove the container when it exits"),
+        Opt(("-h", "--hostname"), "hostname", "host name inside the container"),
+    ), (Arg("image", "image reference"), Arg("command", "command and arguments", "...")),),
+    Command("container.exec", ("exec", "container exec"),
+            "Like `docker exec`: run a command in a running container and show its output.", (
+        switch(("-i", "--interactive"), "interactive", "accepted; a notebook has no terminal"),
+        switch(("-t", "--tty"), "tty", "accepted; a notebook has no terminal"),
+        Opt(("-e", "--env"), "environment", "environment variable KEY=VALUE", kind="many"),
+        Opt(("-w", "--workdir"), "workdir", "working directory"),
+    ), (Arg("container", "container name"), Arg("cmd", "command and arguments", "..."))),
+    Command("container.ls", ("ps", "container ls", "container list", "container ps"),
+            "Like `docker ps`: list containers.",
+            (switch(("-a", "--all"), "all", "show stopped containers too"),)),
+    Command("container.inspect", ("inspect", "container inspect"),
+            "Like `docker inspect`: a table of each container's (or network's) networks.",
+            args=(Arg("names", "container (or network) names or IDs", "+"),)),
+    Command("container.logs", ("logs", "container logs"), "Like `docker logs`.",
+            (Opt(("-n", "--tail"), "tail", "only the last N lines", type=values.positive_int),),
+            (Arg("container", "container name"),)),
+    Command("container.start", ("start", "container start"), "Like `docker start`.",
+            args=(Arg("names", "container names", "+"),)),
+    Command("container.stop", ("stop", "container stop"), "Like `docker stop`.",
+            (Opt(("-t", "--time"), "timeout", "seconds to wait before killing it", type=values.positive_int),),
+            (Arg("names", "container names", "+"),)),
+    Command("container.rm", ("rm", "container rm", "container remove"), "Like `docker rm`.",
+            (FORCE,), (Arg("names", "container names", "+"),)),
+    Command("image.pull", ("pull", "image pull"),
+            "Like `docker pull`; offline, a course image is built locally instead.",
+            args=(Arg("reference", "image reference"),)),
+    Command("image.ls", ("images", "image ls", "image list"), "Like `docker images`: list images."),
+    Command("system.prune", ("system prune",),
+            "Like `docker system prune`, scoped to the lab: only what dnlab created is removed.", (
+        FORCE,
+        switch(("-a", "--all"), "all", "also remove images dnlab built or pulled that nothing uses"),
+    )),
+)
+
+FORMS: dict[tuple[str, ...], Command] = {
+    tuple(form.split()): command for command in COMMANDS for form in command.forms
+}

@@ -1,0 +1,70 @@
+"""The command table, tested once for every command and every flag it lists."""
+import inspect
+
+import pytest
+
+from dnlab.commands import ROUTES
+from dnlab.parser import COMMANDS, FORMS, parse_cell
+
+SAMPLE_VALUES = {"subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "ip_range": "10.9.0.0/25",
+                 "options": "parent=x", "ipv4_address": "10.9.0.5", "links": "a:b", "ports": "8080:80",
+                 "environment": "A=1", "tail": "5", "timeout": "3"}
+SAMPLE_ARGS = {"image": "alpine:latest", "command": "", "cmd": "true", "names": "x", "name": "x",
+               "network": "n", "container": "c", "reference": "alpine:latest"}
+
+
+def sample_line(command, extra: str = "") -> str:
+    args = " ".join(SAMPLE_ARGS[a.dest] for a in command.args)
+    with_gateway = " --subnet 10.9.0.0/24" if "--gateway" in extra else ""
+    return f"{command.forms[0]} {extra}{with_gateway} {args}".strip()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.key)
+def test_each_command_routes_to_a_function_taking_exactly_its_keywords(command):
+    params = list(inspect.signature(ROUTES[command.key]).parameters)
+    assert params[0] == "lab"
+    assert set(params[1:]) == {o.dest for o in command.options} | {a.dest for a in command.args}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.key)
+def test_every_form_of_a_command_parses_to_it(command):
+    for form in command.forms:
+        [inv] = parse_cell(sample_line(command).replace(command.forms[0], form, 1))
+        assert inv.command is command
+
+
+@pytest.mark.parametrize("command, opt", [(c, o) for c in COMMANDS for o in c.options],
+                         ids=lambda x: getattr(x, "key", None) or x.flags[-1])
+def test_every_flag_spelling_becomes_its_keyword(command, opt):
+    for flag in opt.flags:
+        value = "" if opt.kind == "switch" else SAMPLE_VALUES.get(opt.dest, "v")
+        [inv] = parse_cell(sample_line(command, f"{flag} {value}".strip()))
+        got = inv.kwargs[opt.dest]
+        assert got not in (None, False, []), f"{flag} did not reach {opt.dest}"
+
+
+def test_forms_are_unique_and_cover_the_management_commands():
+    assert len(FORMS) == sum(len(c.forms) for c in COMMANDS)
+    for short, long in [("run", "container run"), ("inspect", "container inspect"),
+                        ("ps", "container ls"), ("images", "image ls")]:
+        assert FORMS[tuple(short.split())] is FORMS[tuple(long.split())]
+
+
+def test_combined_short_flags():
+    [inv] = parse_cell("run -itd --name c alpine:latest")
+    assert (inv.kwargs["stdin_open"], inv.kwargs["tty"], inv.kwargs["detach"]) == (True, True, True)
+
+
+def test_words_after_the_image_belong_to_the_containers_command():
+    [inv] = parse_cell("run --rm alpine:latest ping -c 1 --name x")
+    assert inv.kwargs["command"] == ["ping", "-c", "1", "--name", "x"]
+    assert inv.kwargs["name"] is None
+
+
+def test_help_for_a_command_and_for_all():
+    from dnlab.parser import help_text
+
+    [inv] = parse_cell("network create --help")
+    assert inv.help
+    assert "--subnet" in help_text(inv.command)
+    assert all(c.usage_name in help_text() for c in COMMANDS)
