@@ -39,10 +39,15 @@ def current() -> Lab:
 
 
 def start(name: str) -> CleanupReport:
-    """Begin lab ``name``: clear what an earlier run of it left behind, then label everything with it."""
+    """Begin lab ``name``: clear what an earlier run of it left behind, make the course's images
+    present (a bar shows any that must be built), and label everything from now on with it."""
+    from dnlab.images import prepare
+
     global _current
     _current = Lab(name)
-    return cleanup(lab=name)
+    report = cleanup(lab=name)
+    prepare(connect())
+    return report
 
 
 def cleanup(lab: str | None = None, images: bool = False) -> CleanupReport:

@@ -1,0 +1,1 @@
+"""How results look: pandas tables from the engine's raw answers, and rich result objects."""
