@@ -29,6 +29,8 @@ class DnetMagics(Magics, Configurable):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
+        if shell is not None:
+            shell.configurables.append(self)  # so `%config DnetMagics.short_errors = False` reaches it
 
     @line_cell_magic
     def dnet(self, line: str, cell: str | None = None) -> Any:

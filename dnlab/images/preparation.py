@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -191,8 +193,14 @@ def describe(reference: str, attrs: dict[str, Any], how: str) -> Prepared:
 def step(description: str, progress: bool) -> Iterator[Callable[[str], None]]:
     """Show one long step: a bar in a notebook, a line with its duration on a terminal.
 
-    Yields a function that shows the step's current phase next to it.
+    Yields a function that shows the step's current phase next to it. Where output goes to a
+    log rather than a terminal or a notebook, the step is one line, printed when it ends.
     """
+    if progress and not IN_NOTEBOOK and not sys.stderr.isatty():
+        started = time.monotonic()
+        yield lambda phase: None
+        print(f"{description} ... {time.monotonic() - started:.0f} s", file=sys.stderr)
+        return
     bar = tqdm(total=1, desc=description, bar_format=STEP_FORMAT, disable=not progress)
     try:
         yield bar.set_postfix_str

@@ -36,3 +36,22 @@ def test_cell_magic_takes_no_options(dnet):
     magic, _ = dnet
     with pytest.raises(UsageError, match="takes no options"):
         magic.dnet("--verbose", "ps")
+
+
+def test_config_switches_full_tracebacks_on(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from dnlab.engine import client
+    from dnlab.errors import EngineUnavailable
+
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+    client.forget()
+    shell = InteractiveShell.instance()
+    shell.extension_manager.load_extension("dnlab")
+    shell.run_line_magic("config", "DnetMagics.short_errors = False")
+    try:
+        with pytest.raises(EngineUnavailable):
+            shell.run_line_magic("dnet", "ps")
+    finally:
+        shell.run_line_magic("config", "DnetMagics.short_errors = True")
+        client.forget()
