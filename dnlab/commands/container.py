@@ -14,13 +14,19 @@ from dnlab.views import tables
 from dnlab.views.results import ContainerInspect, ExecResult, Inspections, NetworkInspect, Output
 
 FOREGROUND_TIMEOUT_S = 120
+LAB_DNS = ["127.0.0.1"]
+"""The upstream DNS server of lab containers: nothing, inside the container itself. Lab names are
+still answered (by /etc/hosts, or by Docker's embedded DNS on user-defined networks), but a name
+the lab does not know is never sent to the host's resolvers on the LAN or the internet."""
 
 
 def run(lab: Lab, image: str, command: list[str], detach: bool, stdin_open: bool, tty: bool,
         name: str | None, network: str | None, aliases: list[str] | None, ipv4_address: str | None,
         links: list[tuple[str, str]] | None, ports: list[tuple[str, object]] | None,
-        environment: list[str] | None, auto_remove: bool, hostname: str | None) -> Output | ExecResult:
-    """Like `docker run`: the container carries the lab's labels; ``-d`` prints its short ID."""
+        environment: list[str] | None, dns: list[str] | None, auto_remove: bool,
+        hostname: str | None) -> Output | ExecResult:
+    """Like `docker run`: the container carries the lab's labels and `LAB_DNS` (unless ``--dns``
+    says otherwise); ``-d`` prints its short ID."""
     api = lab.client.api
     ensure_image(lab, image)
     user_network = network and network not in ("bridge", "host", "none") and ":" not in network
@@ -28,9 +34,11 @@ def run(lab: Lab, image: str, command: list[str], detach: bool, stdin_open: bool
     if user_network and (aliases or ipv4_address):
         endpoint = api.create_endpoint_config(aliases=aliases, ipv4_address=ipv4_address)
         networking = api.create_networking_config({network: endpoint})
-    # In the foreground, dnlab removes the container itself after reading its output.
+    has_own_dns = network in (None, "bridge") or user_network  # not host, none or container:NAME
     host_config = api.create_host_config(
-        network_mode=network, links=dict(links or []) or None, auto_remove=auto_remove and detach,
+        network_mode=network, dns=dns or (LAB_DNS if has_own_dns else None),
+        # in the foreground dnlab removes the container itself, once it has read the output
+        links=dict(links or []) or None, auto_remove=auto_remove and detach,
         port_bindings=dict(ports or []) or None)
     exposed = [tuple(port.split("/")) for port, _ in ports or []] or None
     created = api.create_container(

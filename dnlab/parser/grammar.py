@@ -90,6 +90,8 @@ COMMANDS: tuple[Command, ...] = (
             type=values.link),
         Opt(("-p", "--publish"), "ports", "publish HOST:CONTAINER port", kind="many", type=values.port_mapping),
         Opt(("-e", "--env"), "environment", "environment variable KEY=VALUE", kind="many"),
+        Opt(("--dns",), "dns", "DNS server (dnlab's default: none beyond the lab; see README)", kind="many",
+            type=values.ip_address),
         switch(("--rm",), "auto_remove", "remove the container when it exits"),
         Opt(("-h", "--hostname"), "hostname", "host name inside the container"),
     ), (Arg("image", "image reference"), Arg("command", "command and arguments", "...")),),

@@ -11,7 +11,6 @@ def test_ping_resolve_and_hosts_inside_a_network(dnet):
     assert ip2.startswith("10.216.0.")
     assert checks.resolve("chk1", "chk2") == ip2
     assert checks.ping("chk1", "chk2").ok
-    assert checks.resolve("chk1", "no-such-name") is None
     assert not checks.ping("chk3", ip2).ok, "a container on `none` reaches nothing"
     assert "chk2" not in checks.hosts("chk1"), "user-defined networks resolve by DNS, not /etc/hosts"
     assert checks.subnet("chk") == "10.216.0.0/24" and checks.network_gateway("chk") == "10.216.0.1"
@@ -37,3 +36,15 @@ def test_probes_leave_nothing_behind(dnet, client):
     before = {c["Id"] for c in client.api.containers(all=True)}
     checks.ping("chk1", "127.0.0.1")
     assert {c["Id"] for c in client.api.containers(all=True)} == before
+
+
+def test_names_the_lab_does_not_know_never_reach_the_hosts_resolvers(dnet, client):
+    dnet("network create chk --subnet 10.216.0.0/24\n"
+         "run -itd --name on-bridge alpine:latest\n"
+         "run -itd --network chk --name on-user-net alpine:latest")
+    assert dnet("exec on-bridge cat /etc/resolv.conf").output.split() == ["nameserver", "127.0.0.1"]
+    assert "nameserver 127.0.0.11" in dnet("exec on-user-net cat /etc/resolv.conf").output
+    for name in ("on-bridge", "on-user-net"):
+        assert client.api.inspect_container(name)["HostConfig"]["Dns"] == ["127.0.0.1"]
+    assert checks.resolve("on-bridge", "no-such-name.example") is None
+    assert checks.resolve("on-user-net", "on-bridge") is None, "the default bridge has no DNS names"

@@ -8,7 +8,7 @@ from dnlab.parser import COMMANDS, FORMS, parse_cell
 
 SAMPLE_VALUES = {"subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "ip_range": "10.9.0.0/25",
                  "options": "parent=x", "ipv4_address": "10.9.0.5", "links": "a:b", "ports": "8080:80",
-                 "environment": "A=1", "tail": "5", "timeout": "3"}
+                 "environment": "A=1", "tail": "5", "timeout": "3", "dns": "10.9.0.53"}
 SAMPLE_ARGS = {"image": "alpine:latest", "command": "", "cmd": "true", "names": "x", "name": "x",
                "network": "n", "container": "c", "reference": "alpine:latest"}
 
