@@ -4,8 +4,9 @@
 notebooks assert with; ``dnlab.cleanup()`` removes what dnlab created, and only that.
 """
 from dnlab import checks
+from dnlab.engine import links
 from dnlab.lab import cleanup, current
 from dnlab.magics import load_ipython_extension
 
 __version__ = "0.1.0"
-__all__ = ["checks", "cleanup", "current", "load_ipython_extension"]
+__all__ = ["checks", "cleanup", "current", "links", "load_ipython_extension"]

@@ -65,6 +65,7 @@ def cleanup(lab: str | None = None, images: bool = False) -> CleanupReport:
     for volume in (client.api.volumes(filters=where) or {}).get("Volumes") or []:
         _quietly(lambda: client.api.remove_volume(volume["Name"]))
         report.add("volumes", volume["Name"])
+    _remove_unused_links(client, lab, report)
     if images:
         remove_owned_images(client, report)
     return report
@@ -80,6 +81,7 @@ def prune(lab: str, all_images: bool = False) -> CleanupReport:
         _quietly(lambda: client.api.remove_container(container["Id"]))
         report.add("containers", container["Names"][0].lstrip("/"))
     prune_networks(lab, report)
+    _remove_unused_links(client, lab, report)
     if all_images:
         remove_owned_images(client, report)
     return report
@@ -123,6 +125,15 @@ def _remove_network(client: docker.DockerClient, network: dict, report: CleanupR
         report.kept.append(f"network {network['Name']}: containers not made by dnlab still use it ({names})")
         return
     report.add("networks", network["Name"])
+
+
+def _remove_unused_links(client: docker.DockerClient, lab: str | None, report: CleanupReport) -> None:
+    """Delete the lab's macvlan parent links that no network uses any more."""
+    from dnlab.engine import links
+
+    in_use = {(n.get("Options") or {}).get("parent") for n in client.api.networks()}
+    for name in links.remove_links([n for n in links.lab_links(lab) if n not in in_use]):
+        report.add("links", name)
 
 
 def _quietly(remove) -> None:

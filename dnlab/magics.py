@@ -11,6 +11,7 @@ from traitlets.config import Configurable
 
 from dnlab import lab as labs
 from dnlab.commands import execute
+from dnlab.engine.report import supports
 from dnlab.errors import DnlabError
 from dnlab.parser import DnetUsageError, Invocation, help_text, parse_cell
 from dnlab.views.results import CommandHeader, Output
@@ -37,8 +38,14 @@ class DnetMagics(Magics, Configurable):
         """Run docker CLI commands: `%dnet --help` lists them; `%dnet lab NAME` starts a lab."""
         if cell is None:
             return self._line(line.strip())
-        if line.strip():
-            raise UsageError("%%dnet takes no options; put the commands on the lines below it.")
+        options = line.split()
+        if options[:1] == ["--needs"] and len(options) == 2:
+            able, why = self._guarded(lambda: supports(options[1]), where="")
+            if not able:
+                return Output(f"Skipped on this engine: {why}")
+        elif options:
+            raise UsageError("%%dnet takes one option, --needs FEATURE (macvlan); "
+                             "put the commands on the lines below it.")
         return self._cell(cell)
 
     def _line(self, line: str) -> Any:

@@ -1,8 +1,11 @@
-"""Checks for asserts: facts from inspect, and reachability seen from inside a container."""
-from dnlab.checks.facts import endpoints, gateway, ip, mac, network_gateway, networks, state, subnet
+"""Checks for asserts: facts from inspect, reachability seen from inside a container, activities."""
+from dnlab.checks.activities import ActivityReport, activity_6_01
+from dnlab.checks.facts import (endpoints, gateway, ip, mac, network_gateway, networks, state, subnet,
+                                 wait_for_exit)
 from dnlab.checks.probe import HOST, probe
-from dnlab.checks.reach import HostsFile, HttpGet, Ping, hosts, http_get, interfaces, ping, resolve
+from dnlab.checks.reach import (HostsFile, HttpGet, Ping, hosts, http_get, interfaces, ping, port_holder,
+                                 resolve)
 
-__all__ = ["HOST", "HostsFile", "HttpGet", "Ping", "endpoints", "gateway", "hosts", "http_get",
-           "interfaces", "ip", "mac", "network_gateway", "networks", "ping", "probe", "resolve",
-           "state", "subnet"]
+__all__ = ["HOST", "ActivityReport", "activity_6_01", "HostsFile", "HttpGet", "Ping", "endpoints", "gateway", "hosts", "http_get",
+           "interfaces", "ip", "mac", "network_gateway", "networks", "ping", "port_holder", "probe",
+           "resolve", "state", "subnet", "wait_for_exit"]

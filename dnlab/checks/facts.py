@@ -64,3 +64,13 @@ def network_gateway(network: str) -> str:
 def state(container: str) -> dict[str, Any]:
     """The container's ``State`` from inspect: Status, ExitCode, Running ..."""
     return current().client.api.inspect_container(container)["State"]
+
+
+def wait_for_exit(container: str, timeout_s: float = 15) -> dict[str, Any]:
+    """The container's ``State`` once it has stopped (or after ``timeout_s``, as it then is)."""
+    api = current().client.api
+    try:
+        api.wait(container, timeout=timeout_s)
+    except Exception:  # still running at the deadline: say so through the state
+        pass
+    return api.inspect_container(container)["State"]

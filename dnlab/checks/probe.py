@@ -24,8 +24,9 @@ class ProbeRun:
     output: str
 
 
-def probe(target: str, command: list[str]) -> ProbeRun:
-    """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's)."""
+def probe(target: str, command: list[str], cap_add: list[str] | None = None) -> ProbeRun:
+    """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's);
+    ``cap_add=["NET_ADMIN"]`` lets it change links there (only dnlab's own ones ever are)."""
     from dnlab.commands.image import ensure_image
 
     lab = current()
@@ -33,7 +34,7 @@ def probe(target: str, command: list[str]) -> ProbeRun:
     ensure_image(lab, PROBE_IMAGE)
     network_mode = "host" if target == HOST else f"container:{target}"
     created = api.create_container(PROBE_IMAGE, command, labels=lab.labels("probe"),
-                                   host_config=api.create_host_config(network_mode=network_mode))
+                                   host_config=api.create_host_config(network_mode=network_mode, cap_add=cap_add))
     try:
         api.start(created["Id"])
         status = api.wait(created["Id"], timeout=TIMEOUT_S)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dnlab.checks.probe import probe
+from dnlab.checks.probe import HOST, probe
 
 
 @dataclass(frozen=True)
@@ -137,3 +137,21 @@ def interfaces(source: str) -> pd.DataFrame:
                      "MAC": mac})
     return pd.DataFrame(rows, columns=["INTERFACE", "STATE", "IPV4", "MAC"]).sort_values("INTERFACE",
                                                                                        ignore_index=True)
+
+
+def port_holder(port: int) -> str | None:
+    """Who listens on TCP ``port`` of the engine host: a container publishing it, "a program on
+    the engine host", or None when the port is free."""
+    from dnlab.lab import current
+
+    run = probe(HOST, ["netstat", "-ltn"])
+    listening = any(re.search(rf"[:.]{port}\s", line) for line in run.output.splitlines()[2:])
+    if not listening:
+        return None
+    for container in current().client.api.containers():
+        name = container["Names"][0].lstrip("/")
+        if any(p.get("PublicPort") == port for p in container.get("Ports") or []):
+            return f"container {name} (publishes {port})"
+        if container["HostConfig"].get("NetworkMode") == "host":
+            return f"container {name} (host network) or a program on the engine host"
+    return "a program on the engine host"

@@ -31,3 +31,22 @@ def own_network(lab: Lab, name: str, allow_built_in: bool = False) -> dict:
                           "Create a lab network of your own with `network create`.")
     return attrs
 
+
+
+def lab_parent(driver: str | None, options: dict[str, str]) -> str:
+    """Refuse a macvlan/ipvlan parent that is a real network card, unless the learner opted in;
+    return a warning to show when they did."""
+    from dnlab.engine import links
+
+    parent = options.get("parent")
+    if driver not in ("macvlan", "ipvlan") or parent is None:
+        return ""
+    if not links.is_lab_parent(parent):
+        raise NotLabOwned(
+            f"parent {parent} is not a link dnlab made: containers on it would take addresses on a real LAN.",
+            f"Use the lab's own parent (parent = dnlab.links.macvlan_parent(), then -o parent={{parent}}), "
+            f"or, to use {parent} anyway, set {links.REAL_PARENT_VARIABLE}={parent}.")
+    if not parent.startswith(links.PREFIX):
+        return (f"warning: {parent} is a real network card ({links.REAL_PARENT_VARIABLE}): containers on this "
+                "network take addresses on that LAN; pick a subnet and addresses nobody else uses.\n")
+    return ""

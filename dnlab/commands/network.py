@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from docker.types import IPAMConfig, IPAMPool
 
-from dnlab.commands.guard import own_container, own_network
+from dnlab.commands.guard import lab_parent, own_container, own_network
 from dnlab.lab import Lab, prune_networks
 from dnlab.views import tables
 from dnlab.views.results import CleanupReport, Inspections, NetworkInspect, Output
@@ -18,7 +18,9 @@ def ls(lab: Lab) -> pd.DataFrame:
 def create(lab: Lab, name: str, driver: str | None, subnet: list[str] | None, gateway: list[str] | None,
            ip_range: list[str] | None, options: list[tuple[str, str]] | None, internal: bool,
            attachable: bool) -> Output:
-    """Like `docker network create`: the network carries the lab's labels."""
+    """Like `docker network create`: the network carries the lab's labels; a macvlan parent must
+    be a link dnlab made (or a real one the learner opted in to)."""
+    warning = lab_parent(driver, dict(options or []))
     ipam = None
     if subnet:
         gateways = (gateway or []) + [None] * len(subnet)
@@ -28,7 +30,7 @@ def create(lab: Lab, name: str, driver: str | None, subnet: list[str] | None, ga
     created = lab.client.api.create_network(
         name, driver=driver or "bridge", options=dict(options or []), ipam=ipam, internal=internal,
         attachable=attachable or None, labels=lab.labels(), check_duplicate=True)
-    return Output(created["Id"])
+    return Output(warning + created["Id"])
 
 
 def inspect(lab: Lab, names: list[str]) -> NetworkInspect | Inspections:

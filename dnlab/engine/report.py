@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from dnlab.engine.client import connect, engine_url
+from dnlab.errors import DnlabError
 
 
 @dataclass
@@ -53,10 +54,10 @@ def capabilities(info: dict[str, Any], ipvs: bool | None) -> dict[str, str]:
         kind, "shares the engine host's network stack")
     if "macvlan" not in drivers:
         macvlan = "not available (no macvlan driver)"
-    elif kind == "Linux engine":
-        macvlan = "available (dnlab gives it a lab-made parent link, never your real network card)"
+    elif kind == "rootless Linux engine":
+        macvlan = "driver present, but a rootless engine cannot give containers links of their own"
     else:
-        macvlan = f"driver present, but a {kind} cannot give containers their own link"
+        macvlan = "available (dnlab gives it a lab-made parent link, never your real network card)"
     ipvs_text = {True: "yes: a service's virtual IP answers",
                  False: "no: a service's virtual IP will not answer; use --endpoint-mode dnsrr",
                  None: "unknown (the course images are not prepared yet)"}[ipvs]
@@ -87,3 +88,12 @@ def report() -> EngineReport:
                         engine_kind(info), swarm, capabilities(info, has_ipvs()))
 
 
+
+
+def supports(feature: str) -> tuple[bool, str]:
+    """Whether this engine can do a part of the course (``"macvlan"``), and why in words."""
+    info = connect().info()
+    if feature != "macvlan":
+        raise DnlabError(f"unknown feature {feature!r}", "Known: macvlan.")
+    text = capabilities(info, ipvs=None)["macvlan"]
+    return text.startswith("available"), f"macvlan: {text}"

@@ -34,7 +34,7 @@ def test_help_needs_no_engine(dnet):
 
 def test_cell_magic_takes_no_options(dnet):
     magic, _ = dnet
-    with pytest.raises(UsageError, match="takes no options"):
+    with pytest.raises(UsageError, match="takes one option, --needs FEATURE"):
         magic.dnet("--verbose", "ps")
 
 
