@@ -5,8 +5,10 @@ notebooks assert with; ``dnlab.cleanup()`` removes what dnlab created, and only 
 """
 from dnlab import checks
 from dnlab.engine import links
+from dnlab.doctor import doctor
 from dnlab.lab import cleanup, current
 from dnlab.magics import load_ipython_extension
+from dnlab.views.topology import topology
 
 __version__ = "0.1.0"
-__all__ = ["checks", "cleanup", "current", "links", "load_ipython_extension"]
+__all__ = ["checks", "cleanup", "current", "doctor", "links", "load_ipython_extension", "topology"]

@@ -34,6 +34,12 @@ def cleanup(args: argparse.Namespace) -> str:
     return repr(remove(lab=args.lab, images=args.images))
 
 
+def doctor(args: argparse.Namespace) -> str:
+    from dnlab.doctor import doctor as check
+
+    return repr(check())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dnlab", description="Docker networking, hands-on.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     img = sub.add_parser("images", help="prepare the course's images (local, pulled, or built offline)")
     img.add_argument("--list-only", action="store_true", help="only show the catalogue")
     img.set_defaults(run=images)
+    doc = sub.add_parser("doctor", help="is this machine ready for the course? (prepares the images)")
+    doc.set_defaults(run=doctor)
     cln = sub.add_parser("cleanup", help="remove what dnlab created, and nothing else")
     cln.add_argument("--lab", help="only this lab's resources (default: every lab's)")
     cln.add_argument("--images", action="store_true", help="also images dnlab built or pulled")

@@ -9,12 +9,29 @@ from IPython.display import display
 from traitlets import Bool
 from traitlets.config import Configurable
 
+from dnlab import completion
 from dnlab import lab as labs
 from dnlab.commands import execute
 from dnlab.engine.report import supports
 from dnlab.errors import DnlabError
 from dnlab.parser import DnetUsageError, Invocation, help_text, parse_cell
 from dnlab.views.results import CommandHeader, Output
+
+
+def _topology() -> Any:
+    from dnlab.views.topology import topology
+
+    return topology()
+
+
+def _panel() -> Any:
+    from dnlab.views.panel import LabPanel
+
+    return LabPanel()
+
+
+VIEWS = {"topology": _topology, "panel": _panel}
+"""``%dnet topology`` (a picture of the lab) and ``%dnet panel`` (a live panel)."""
 
 
 class DnetError(UsageError):
@@ -52,6 +69,8 @@ class DnetMagics(Magics, Configurable):
         words = line.split()
         if not words or words[0] in ("--help", "help"):
             return Output(help_text())
+        if words[0] in VIEWS and len(words) == 1:
+            return self._guarded(VIEWS[words[0]], where="")
         if words[0] == "lab":
             if len(words) != 2:
                 raise UsageError("usage: %dnet lab NAME  (for example: %dnet lab exercise-6.01)")
@@ -89,3 +108,4 @@ class DnetMagics(Magics, Configurable):
 def load_ipython_extension(shell: Any) -> None:
     """``%load_ext dnlab``."""
     shell.register_magics(DnetMagics(shell=shell, parent=shell))
+    completion.register(shell)  # tab completion in %%dnet cells and after %dnet

@@ -67,11 +67,13 @@ def _wait_foreground(lab: Lab, container_id: str, name: str, command: list[str],
 
 def exec(lab: Lab, container: str, cmd: list[str], interactive: bool, tty: bool,
          environment: list[str] | None, workdir: str | None) -> ExecResult:
-    """Like `docker exec`: runs ``cmd`` and returns its exit code and output (stdout and stderr)."""
+    """Like `docker exec`: runs ``cmd`` and returns its exit code and output, stdout then stderr
+    (the two streams arrive separately, so their interleaving would differ from run to run)."""
     own_container(lab, container)
     api = lab.client.api
     handle = api.exec_create(container, cmd, environment=environment, workdir=workdir)
-    output = api.exec_start(handle["Id"]).decode(errors="replace")
+    stdout, stderr = api.exec_start(handle["Id"], demux=True)
+    output = (stdout or b"").decode(errors="replace") + (stderr or b"").decode(errors="replace")
     return ExecResult(container, cmd, api.exec_inspect(handle["Id"])["ExitCode"], output)
 
 

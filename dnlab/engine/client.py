@@ -11,6 +11,7 @@ from dnlab.errors import EngineUnavailable
 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 API_TIMEOUT_S = 120
+QUICK_TIMEOUT_S = 3
 
 
 def engine_url() -> str:
@@ -54,9 +55,23 @@ def connect() -> docker.DockerClient:
     return _client_for(engine_url())
 
 
+@functools.lru_cache(maxsize=4)
+def _quick_client_for(url: str) -> docker.DockerClient:
+    return docker.DockerClient.from_env(timeout=QUICK_TIMEOUT_S)
+
+
+def quick() -> docker.DockerClient:
+    """A client that gives up after a few seconds, for things that must never hang (tab completion)."""
+    try:
+        return _quick_client_for(engine_url())
+    except DockerException as exc:
+        raise unavailable(_short_reason(exc)) from None
+
+
 def forget() -> None:
     """Drop cached clients (after the engine was started, stopped or DOCKER_HOST changed)."""
     _client_for.cache_clear()
+    _quick_client_for.cache_clear()
 
 
 def _short_reason(exc: Exception) -> str:

@@ -21,6 +21,7 @@ class Opt:
     help: str
     kind: str = "value"  # "switch": no value; "value": one; "many": may repeat
     type: Callable[[str], Any] | None = None
+    completes: tuple[str, ...] = ()  # what the value names, for tab completion (see `Arg`)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Arg:
     dest: str
     help: str
     nargs: str | None = None
+    # For tab completion: the engine objects this may name, "container", "network" or "image";
+    # "container:" names a container written as container:NAME.
+    completes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ def switch(flags: tuple[str, ...], dest: str, help: str) -> Opt:
 
 
 FORCE = switch(("-f", "--force"), "force", "do not ask (dnlab never asks); for rm: remove running containers too")
+CONTAINER, NETWORK = ("container",), ("network",)
 DRIVER_OPTS = Opt(("-o", "--opt"), "options", "driver option KEY=VALUE", kind="many", type=values.key_value)
 
 COMMANDS: tuple[Command, ...] = (
@@ -67,15 +72,17 @@ COMMANDS: tuple[Command, ...] = (
         switch(("--attachable",), "attachable", "let standalone containers join (overlay)"),
     ), (Arg("name", "network name"),)),
     Command("network.inspect", ("network inspect",), "Like `docker network inspect`: one table per network.",
-            args=(Arg("names", "network names or IDs", "+"),)),
+            args=(Arg("names", "network names or IDs", "+", completes=NETWORK),)),
     Command("network.rm", ("network rm", "network remove"), "Like `docker network rm`.",
-            args=(Arg("names", "network names or IDs", "+"),)),
+            args=(Arg("names", "network names or IDs", "+", completes=NETWORK),)),
     Command("network.connect", ("network connect",), "Like `docker network connect`.", (
         Opt(("--alias",), "aliases", "DNS alias on this network", kind="many"),
         Opt(("--ip",), "ipv4_address", "IPv4 address on this network", type=values.ip_address),
-    ), (Arg("network", "network name"), Arg("container", "container name"))),
+    ), (Arg("network", "network name", completes=NETWORK),
+        Arg("container", "container name", completes=CONTAINER))),
     Command("network.disconnect", ("network disconnect",), "Like `docker network disconnect`.",
-            (FORCE,), (Arg("network", "network name"), Arg("container", "container name"))),
+            (FORCE,), (Arg("network", "network name", completes=NETWORK),
+                       Arg("container", "container name", completes=CONTAINER))),
     Command("network.prune", ("network prune",),
             "Like `docker network prune`, but only the lab's networks that no container uses.", (FORCE,)),
     Command("container.run", ("run", "container run"), "Like `docker run`: create and start a container.", (
@@ -83,41 +90,44 @@ COMMANDS: tuple[Command, ...] = (
         switch(("-i", "--interactive"), "stdin_open", "keep STDIN open"),
         switch(("-t", "--tty"), "tty", "allocate a terminal"),
         Opt(("--name",), "name", "container name"),
-        Opt(("--network",), "network", "network to join (bridge, host, none, NAME, container:NAME)"),
+        Opt(("--network",), "network", "network to join (bridge, host, none, NAME, container:NAME)",
+            completes=("network", "container:")),
         Opt(("--network-alias",), "aliases", "DNS alias on that network", kind="many"),
         Opt(("--ip",), "ipv4_address", "IPv4 address on that network", type=values.ip_address),
         Opt(("--link",), "links", "legacy link NAME[:ALIAS] (an /etc/hosts entry)", kind="many",
-            type=values.link),
+            type=values.link, completes=CONTAINER),
         Opt(("-p", "--publish"), "ports", "publish HOST:CONTAINER port", kind="many", type=values.port_mapping),
         Opt(("-e", "--env"), "environment", "environment variable KEY=VALUE", kind="many"),
         Opt(("--dns",), "dns", "DNS server (dnlab's default: none beyond the lab; see README)", kind="many",
             type=values.ip_address),
         switch(("--rm",), "auto_remove", "remove the container when it exits"),
         Opt(("-h", "--hostname"), "hostname", "host name inside the container"),
-    ), (Arg("image", "image reference"), Arg("command", "command and arguments", "...")),),
+    ), (Arg("image", "image reference", completes=("image",)),
+        Arg("command", "command and arguments", "...")),),
     Command("container.exec", ("exec", "container exec"),
             "Like `docker exec`: run a command in a running container and show its output.", (
         switch(("-i", "--interactive"), "interactive", "accepted; a notebook has no terminal"),
         switch(("-t", "--tty"), "tty", "accepted; a notebook has no terminal"),
         Opt(("-e", "--env"), "environment", "environment variable KEY=VALUE", kind="many"),
         Opt(("-w", "--workdir"), "workdir", "working directory"),
-    ), (Arg("container", "container name"), Arg("cmd", "command and arguments", "..."))),
+    ), (Arg("container", "container name", completes=CONTAINER), Arg("cmd", "command and arguments", "..."))),
     Command("container.ls", ("ps", "container ls", "container list", "container ps"),
             "Like `docker ps`: list containers.",
             (switch(("-a", "--all"), "all", "show stopped containers too"),)),
     Command("container.inspect", ("inspect", "container inspect"),
             "Like `docker inspect`: a table of each container's (or network's) networks.",
-            args=(Arg("names", "container (or network) names or IDs", "+"),)),
+            args=(Arg("names", "container (or network) names or IDs", "+",
+                      completes=("container", "network")),)),
     Command("container.logs", ("logs", "container logs"), "Like `docker logs`.",
             (Opt(("-n", "--tail"), "tail", "only the last N lines", type=values.positive_int),),
-            (Arg("container", "container name"),)),
+            (Arg("container", "container name", completes=CONTAINER),)),
     Command("container.start", ("start", "container start"), "Like `docker start`.",
-            args=(Arg("names", "container names", "+"),)),
+            args=(Arg("names", "container names", "+", completes=CONTAINER),)),
     Command("container.stop", ("stop", "container stop"), "Like `docker stop`.",
             (Opt(("-t", "--time"), "timeout", "seconds to wait before killing it", type=values.positive_int),),
-            (Arg("names", "container names", "+"),)),
+            (Arg("names", "container names", "+", completes=CONTAINER),)),
     Command("container.rm", ("rm", "container rm", "container remove"), "Like `docker rm`.",
-            (FORCE,), (Arg("names", "container names", "+"),)),
+            (FORCE,), (Arg("names", "container names", "+", completes=CONTAINER),)),
     Command("image.pull", ("pull", "image pull"),
             "Like `docker pull`; offline, a course image is built locally instead.",
             args=(Arg("reference", "image reference"),)),

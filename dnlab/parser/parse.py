@@ -89,7 +89,8 @@ def help_text(command: Command | None = None) -> str:
     width = max(len(c.usage_name) for c in COMMANDS)
     rows = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS]
     return ("%%dnet runs docker CLI commands, one per line, through the Docker SDK for Python.\n"
-            "Also: %dnet lab NAME (start a lab, removing what an earlier run of it left).\n"
+            "Also: %dnet lab NAME (start a lab, removing what an earlier run of it left),\n"
+            "      %dnet topology (a picture of the lab), %dnet panel (a live panel of the lab).\n"
             "Commands (`docker` in front is optional; `COMMAND --help` for flags):\n" + "\n".join(rows))
 
 

@@ -1,0 +1,67 @@
+"""`dnlab doctor`: is this machine ready for the course, and what to do where it is not."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dnlab.errors import DnlabError
+
+COURSE_PORTS = {80: "Exercise 6.03 (NGINX on the host network)", 8080: "Exercise 6.01 and Activity 6.01 (-p 8080:80)"}
+
+
+@dataclass
+class DoctorReport:
+    """One row per check: ok / warning / problem, what was seen, and the fix."""
+
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, check: str, status: str, detail: str) -> None:
+        self.rows.append((check, status, detail))
+
+    @property
+    def ok(self) -> bool:
+        return all(status != "problem" for _, status, _ in self.rows)
+
+    @property
+    def df(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=["CHECK", "STATUS", "DETAIL"])
+
+    def __repr__(self) -> str:
+        mark = {"ok": "ok  ", "warning": "warn", "problem": "FAIL"}
+        return "\n".join(f"[{mark[s]}] {c}: {d}" for c, s, d in self.rows)
+
+    def _repr_html_(self) -> str:
+        colour = {"ok": "#1a7f37", "warning": "#b45309", "problem": "#b00"}
+        body = "".join(f"<tr><td style='color:{colour[s]}'><b>{s}</b></td><td>{html.escape(c)}</td>"
+                       f"<td style='text-align:left'>{html.escape(d)}</td></tr>" for c, s, d in self.rows)
+        return f"<table class='dnlab-doctor'><tr><th></th><th>check</th><th>detail</th></tr>{body}</table>"
+
+
+def doctor(prepare_images: bool = True) -> DoctorReport:
+    """Check the engine, what it can do, the ports the course uses, and the images (preparing them)."""
+    from dnlab import images
+    from dnlab.checks import port_holder
+    from dnlab.engine import connect
+    from dnlab.engine.report import report as engine_report
+
+    result = DoctorReport()
+    try:
+        engine = engine_report()
+    except DnlabError as exc:
+        result.add("Docker engine", "problem", str(exc))
+        return result
+    result.add("Docker engine", "ok", f"{engine.kind} {engine.version} at {engine.url}")
+    for capability, text in engine.capabilities.items():
+        if capability != "network drivers":
+            good = text.startswith(("available", "yes", "shares the engine host's"))
+            result.add(capability, "ok" if good else "warning", text)
+    if prepare_images:
+        for status in images.prepare(connect()):
+            result.add(f"image {status.reference}", "ok", str(status).split(": ", 1)[1])
+    for port, used_by in COURSE_PORTS.items():
+        holder = port_holder(port)
+        result.add(f"host port {port}", "ok" if holder is None else "warning",
+                   "free" if holder is None else f"held by {holder}; {used_by} needs it: free it first")
+    return result
