@@ -40,6 +40,17 @@ def doctor(args: argparse.Namespace) -> str:
     return repr(check())
 
 
+def machines(args: argparse.Namespace) -> str:
+    from dnlab import machines as lab_machines
+
+    if args.action == "up":
+        return lab_machines.up(args.count).to_string(index=False)
+    if args.action == "down":
+        gone = lab_machines.down()
+        return "Removed: " + ", ".join(gone) if gone else "No lab machines to remove."
+    return lab_machines.ls().to_string(index=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dnlab", description="Docker networking, hands-on.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     img.set_defaults(run=images)
     doc = sub.add_parser("doctor", help="is this machine ready for the course? (prepares the images)")
     doc.set_defaults(run=doctor)
+    mac = sub.add_parser("machines", help="lab machines: several Docker hosts on this one (Docker-in-Docker)")
+    mac.add_argument("action", nargs="?", choices=["up", "ls", "down"], default="ls")
+    mac.add_argument("count", nargs="?", type=int, default=2, help="how many machines `up` starts (default 2)")
+    mac.set_defaults(run=machines)
     cln = sub.add_parser("cleanup", help="remove what dnlab created, and nothing else")
     cln.add_argument("--lab", help="only this lab's resources (default: every lab's)")
     cln.add_argument("--images", action="store_true", help="also images dnlab built or pulled")

@@ -4,6 +4,7 @@ Nothing without dnlab's labels is ever removed, stopped or changed here.
 """
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 
@@ -15,19 +16,29 @@ from dnlab.engine import connect
 from dnlab.views.results import CleanupReport
 
 
-@dataclass
+@dataclass(frozen=True)
 class Lab:
-    """A named lab (``exercise-6.01``) in one kernel session."""
+    """A named lab (``exercise-6.01``) in one kernel session, working on the local engine or on
+    one of the lab machines (``machine1``)."""
 
     name: str = "scratch"
     session: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    machine: str | None = None
 
     def labels(self, role: str = "exercise") -> dict[str, str]:
         return labels.lab_labels(self.name, self.session, role)
 
     @property
     def client(self) -> docker.DockerClient:
+        if self.machine:
+            from dnlab.machines import client_for
+
+            return client_for(self.machine)
         return connect()
+
+    def on(self, machine: str | None) -> "Lab":
+        """The same lab, working on lab machine ``machine`` (None: the local engine)."""
+        return dataclasses.replace(self, machine=machine)
 
 
 _current = Lab()

@@ -41,3 +41,18 @@ def image_labels(substitute_for: str, title: str, version: str, source: str) -> 
         "org.opencontainers.image.source": source,
         "org.opencontainers.image.description": f"Built offline by dnlab to stand in for {substitute_for}",
     }
+
+
+OWN_IMAGE = "dnlab.image.own"
+
+
+def own_image_labels(reference: str, title: str, version: str, source: str) -> dict[str, str]:
+    """Labels of an image of dnlab's own (not a stand-in for another): what it is and where it comes from."""
+    return {
+        COURSE_KEY: COURSE,
+        OWN_IMAGE: reference,
+        "org.opencontainers.image.title": title,
+        "org.opencontainers.image.version": version,
+        "org.opencontainers.image.source": source,
+        "org.opencontainers.image.description": f"Built by dnlab: {reference}",
+    }

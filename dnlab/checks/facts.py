@@ -8,14 +8,14 @@ from dnlab.lab import current
 from dnlab.views.tables import effective_gateway
 
 
-def endpoints(container: str) -> dict[str, dict[str, Any]]:
-    """The container's networks: name -> its endpoint settings from inspect."""
-    attrs = current().client.api.inspect_container(container)
+def endpoints(container: str, on: str | None = None) -> dict[str, dict[str, Any]]:
+    """The container's networks: name -> its endpoint settings from inspect (on lab machine ``on``)."""
+    attrs = current().on(on).client.api.inspect_container(container)
     return attrs["NetworkSettings"].get("Networks") or {}
 
 
-def _endpoint(container: str, network: str | None) -> dict[str, Any]:
-    found = endpoints(container)
+def _endpoint(container: str, network: str | None, on: str | None = None) -> dict[str, Any]:
+    found = endpoints(container, on)
     if network is None:
         if len(found) != 1:
             raise DnlabError(f"{container} is on {len(found)} networks ({', '.join(found) or 'none'}).",
@@ -26,19 +26,19 @@ def _endpoint(container: str, network: str | None) -> dict[str, Any]:
     return found[network]
 
 
-def ip(container: str, network: str | None = None) -> str:
+def ip(container: str, network: str | None = None, on: str | None = None) -> str:
     """The container's IPv4 address on ``network`` ('' when it has none, as on host or none)."""
-    return _endpoint(container, network).get("IPAddress") or ""
+    return _endpoint(container, network, on).get("IPAddress") or ""
 
 
-def gateway(container: str, network: str | None = None) -> str:
+def gateway(container: str, network: str | None = None, on: str | None = None) -> str:
     """The container's default gateway on ``network``."""
-    return _endpoint(container, network).get("Gateway") or ""
+    return _endpoint(container, network, on).get("Gateway") or ""
 
 
-def mac(container: str, network: str | None = None) -> str:
+def mac(container: str, network: str | None = None, on: str | None = None) -> str:
     """The container's MAC address on ``network``."""
-    return _endpoint(container, network).get("MacAddress") or ""
+    return _endpoint(container, network, on).get("MacAddress") or ""
 
 
 def networks(container: str) -> list[str]:

@@ -24,12 +24,13 @@ class ProbeRun:
     output: str
 
 
-def probe(target: str, command: list[str], cap_add: list[str] | None = None) -> ProbeRun:
-    """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's);
-    ``cap_add=["NET_ADMIN"]`` lets it change links there (only dnlab's own ones ever are)."""
+def probe(target: str, command: list[str], cap_add: list[str] | None = None, on: str | None = None) -> ProbeRun:
+    """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's), on lab
+    machine ``on`` or the local engine; ``cap_add=["NET_ADMIN"]`` lets it change links there
+    (only dnlab's own ones ever are)."""
     from dnlab.commands.image import ensure_image
 
-    lab = current()
+    lab = current().on(on)
     api = lab.client.api
     ensure_image(lab, PROBE_IMAGE)
     network_mode = "host" if target == HOST else f"container:{target}"

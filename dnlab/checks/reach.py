@@ -32,16 +32,16 @@ class Ping:
         return f"<pre>{html.escape(repr(self))}</pre>"
 
 
-def ping(source: str, target: str, count: int = 1, timeout_s: int = 2) -> Ping:
-    """Ping ``target`` (a name or an address) from inside ``source``."""
-    run = probe(source, ["ping", "-c", str(count), "-W", str(timeout_s), target])
+def ping(source: str, target: str, count: int = 1, timeout_s: int = 2, on: str | None = None) -> Ping:
+    """Ping ``target`` (a name or an address) from inside ``source`` (on lab machine ``on``)."""
+    run = probe(source, ["ping", "-c", str(count), "-W", str(timeout_s), target], on=on)
     match = re.search(r"^PING \S+ \(([^)]+)\)", run.output, re.MULTILINE)
     return Ping(source, target, run.exit_code == 0, match.group(1) if match else None, run.output)
 
 
-def resolve(source: str, name: str) -> str | None:
+def resolve(source: str, name: str, on: str | None = None) -> str | None:
     """The address ``name`` resolves to inside ``source`` (via /etc/hosts or Docker's DNS), or None."""
-    return ping(source, name, count=1, timeout_s=1).address
+    return ping(source, name, count=1, timeout_s=1, on=on).address
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,10 @@ WGET_UNTIL_DEADLINE = (
 )
 
 
-def http_get(source: str, url: str, timeout_s: int = 5) -> HttpGet:
+def http_get(source: str, url: str, timeout_s: int = 5, on: str | None = None) -> HttpGet:
     """Fetch ``url`` from inside ``source`` with busybox wget (``HOST``: from the engine host),
     trying again for up to ``timeout_s`` seconds while nothing answers."""
-    run = probe(source, ["sh", "-c", WGET_UNTIL_DEADLINE, "wget", str(timeout_s), url])
+    run = probe(source, ["sh", "-c", WGET_UNTIL_DEADLINE, "wget", str(timeout_s), url], on=on)
     return HttpGet(source, url, run.exit_code == 0, run.output)
 
 

@@ -20,7 +20,8 @@ from docker.errors import APIError
 from dnlab.errors import ImageError
 from dnlab.images.catalogue import CatalogueImage
 
-CREATED_BY = "dnlab: offline substitute for "
+CREATED_BY = "dnlab: "
+"""How the one history step of every image dnlab builds begins."""
 GO_ARCHITECTURES = {"armhf": "arm", "armel": "arm", "i386": "386", "ppc64el": "ppc64le"}
 
 
@@ -28,17 +29,20 @@ def image_config(image: CatalogueImage, labels: dict[str, str], debian_arch: str
     """The image config of ``image``'s substitute, without its layer (see ``write_image_archive``)."""
     substitute = image.substitute
     config: dict[str, Any] = {"Cmd": list(substitute.cmd), "Env": list(substitute.env), "Labels": labels}
+    if substitute.entrypoint:
+        config["Entrypoint"] = list(substitute.entrypoint)
     if substitute.expose:
         config["ExposedPorts"] = {port: {} for port in substitute.expose}
     if substitute.stop_signal:
         config["StopSignal"] = substitute.stop_signal
     created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    what = "built" if image.own else "offline substitute for"
     return {
         "architecture": GO_ARCHITECTURES.get(debian_arch, debian_arch),
         "os": "linux",
         "created": created,
         "config": config,
-        "history": [{"created": created, "created_by": f"{CREATED_BY}{image.reference} ({substitute.title})"}],
+        "history": [{"created": created, "created_by": f"{CREATED_BY}{what} {image.reference} ({substitute.title})"}],
     }
 
 

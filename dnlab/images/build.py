@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 
 from dnlab.images.archive import image_config, write_image_archive
@@ -16,7 +16,7 @@ from dnlab.images.catalogue import CatalogueImage, Substitute
 from dnlab.images.debian import MMDEBSTRAP_OPTIONS, build_debian_rootfs
 from dnlab.images.packages import debian_architecture
 from dnlab.images.store import cache_dir
-from dnlab.labels import image_labels
+from dnlab.labels import image_labels, own_image_labels
 
 RootfsBuilder = Callable[[Substitute, Path, Callable[[str], None]], tuple[str, str]]
 BUILDERS: dict[str, RootfsBuilder] = {"busybox": build_busybox_rootfs, "debian": build_debian_rootfs}
@@ -24,15 +24,26 @@ BUILDER_OPTIONS: dict[str, tuple[str, ...]] = {"debian": MMDEBSTRAP_OPTIONS}
 
 
 def recipe_key(substitute: Substitute) -> str:
-    """A short hash of everything that shapes a substitute; it names the substitute's cache file."""
-    recipe = {"substitute": asdict(substitute), "builder": BUILDER_OPTIONS.get(substitute.base, ())}
+    """A short hash of everything that shapes a substitute; it names the substitute's cache file.
+
+    Fields left at their default are left out, so a new optional field changes no existing key.
+    """
+    shape = {f.name: getattr(substitute, f.name) for f in fields(substitute)
+             if f.name in ("base", "title", "packages", "version_of", "cmd") or getattr(substitute, f.name) != f.default}
+    recipe = {"substitute": _plain(shape), "builder": BUILDER_OPTIONS.get(substitute.base, ())}
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def cached_archive(image: CatalogueImage) -> Path:
     """Where ``image``'s substitute archive is cached (it may not exist yet)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]", "-", image.reference)
-    return cache_dir() / f"{name}-{recipe_key(image.substitute)}.tar"
+    return cache_dir() / f"{_file_name(image.reference)}-{recipe_key(image.substitute)}.tar"
+
+
+def stale_archives(image: CatalogueImage) -> list[Path]:
+    """Cached archives of ``image`` built from an older recipe."""
+    current = cached_archive(image)
+    pattern = re.compile(rf"{re.escape(_file_name(image.reference))}-[0-9a-f]{{16}}\.tar")
+    return [path for path in current.parent.iterdir() if pattern.fullmatch(path.name) and path != current]
 
 
 def build_archive(image: CatalogueImage, on_phase: Callable[[str], None]) -> Path:
@@ -43,8 +54,24 @@ def build_archive(image: CatalogueImage, on_phase: Callable[[str], None]) -> Pat
         rootfs = Path(work) / "rootfs.tar"
         version, source = BUILDERS[substitute.base](substitute, rootfs, on_phase)
         on_phase("writing the image archive")
-        labels = image_labels(image.reference, substitute.title, version, source)
+        make_labels = own_image_labels if image.own else image_labels
+        labels = make_labels(image.reference, substitute.title, version, source)
         partial = Path(work) / "image.tar"
         write_image_archive(rootfs, image_config(image, labels, debian_architecture()), image.reference, partial)
         os.replace(partial, archive)
+    for stale in stale_archives(image):
+        stale.unlink(missing_ok=True)
     return archive
+
+
+def _file_name(reference: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", reference)
+
+
+def _plain(value: object) -> object:
+    """``value`` with dataclasses (File, Link) as dicts, as ``dataclasses.asdict`` would give."""
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value

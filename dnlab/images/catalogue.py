@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dnlab.images.entrypoints import NODE_ENTRYPOINT, POSTGRES_ENTRYPOINT
+
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -32,6 +34,8 @@ class Substitute:
 
     ``base`` is ``"busybox"`` (one static busybox binary and its applet links) or
     ``"debian"`` (a Debian ``suite`` root filesystem from mmdebstrap with ``packages``).
+    ``remove`` lists paths deleted once the packages are installed (Debian only).
+    For dnlab's own images (``CatalogueImage.own``) this is the recipe of the image itself.
     """
 
     base: str
@@ -45,15 +49,25 @@ class Substitute:
     env: tuple[str, ...] = (DEFAULT_PATH,)
     expose: tuple[str, ...] = ()
     stop_signal: str = ""
+    entrypoint: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CatalogueImage:
-    """One image the course runs: its reference, what it is for, and its offline substitute."""
+    """One image the course runs: its reference, what it is for, and its offline substitute.
+
+    ``everyday`` images are prepared by default (``prepare(client)``); the others only when
+    a lab or the learner names them, or everything is asked for (they take minutes to build).
+    An ``own`` image is dnlab's, not a stand-in for a registry image: it is never pulled, and
+    ``substitute`` is its recipe.
+    """
 
     reference: str
     used_for: str
     substitute: Substitute
+    everyday: bool = True
+    own: bool = False
 
 
 ALPINE = CatalogueImage(
@@ -91,7 +105,51 @@ NGINX = CatalogueImage(
     ),
 )
 
-CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX)
+POSTGRES_MAJOR = "15"  # Debian bookworm's PostgreSQL
+POSTGRES_BIN = f"/usr/lib/postgresql/{POSTGRES_MAJOR}/bin"
+
+POSTGRES = CatalogueImage(
+    reference="postgres:12",
+    used_for="Activity 6.02: the database-app service that trekking-app reaches over an overlay network",
+    substitute=Substitute(
+        base="debian",
+        title=f"PostgreSQL {POSTGRES_MAJOR} (Debian bookworm postgresql)",
+        packages=(f"postgresql-{POSTGRES_MAJOR}", f"postgresql-client-{POSTGRES_MAJOR}", "iproute2", "iputils-ping"),
+        version_of=f"postgresql-{POSTGRES_MAJOR}",
+        entrypoint=("docker-entrypoint.sh",),
+        cmd=("postgres",),
+        files=(File("usr/local/bin/docker-entrypoint.sh", POSTGRES_ENTRYPOINT, 0o755),),
+        remove=(f"etc/postgresql/{POSTGRES_MAJOR}", f"var/lib/postgresql/{POSTGRES_MAJOR}"),  # Debian's own cluster
+        env=(
+            f"PATH={POSTGRES_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            f"PG_MAJOR={POSTGRES_MAJOR}",
+            "PGDATA=/var/lib/postgresql/data",
+            "LANG=C.UTF-8",
+        ),
+        expose=("5432/tcp",),
+        stop_signal="SIGINT",
+    ),
+    everyday=False,
+)
+
+NODE = CatalogueImage(
+    reference="dnlab/node:latest",
+    used_for="lab machines: a Docker engine in a container, for swarms of several hosts",
+    substitute=Substitute(
+        base="debian",
+        title="dnlab lab machine: Debian bookworm with docker.io",
+        packages=("docker.io", "apparmor", "mount", "iproute2", "iptables", "iputils-ping", "procps", "ca-certificates"),
+        version_of="docker.io",
+        entrypoint=("/usr/local/bin/dnlab-node",),
+        cmd=(),
+        files=(File("usr/local/bin/dnlab-node", NODE_ENTRYPOINT, 0o755),),
+    ),
+    everyday=False,
+    own=True,
+)
+
+CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX, POSTGRES, NODE)
+EVERYDAY: tuple[CatalogueImage, ...] = tuple(image for image in CATALOGUE if image.everyday)
 
 
 def find(reference: str) -> CatalogueImage | None:

@@ -65,11 +65,12 @@ def ensure_mmdebstrap(on_phase: Callable[[str], None]) -> str:
 
 
 def customize_hooks(substitute: Substitute) -> list[str]:
-    """mmdebstrap hooks that put the recipe's links and files into the root filesystem ("$1")."""
+    """mmdebstrap hooks that put the recipe's links and files into the root filesystem ("$1"), and remove paths."""
     hooks = [f'rm -rf "$1"/{shlex.quote(link.path)} && ln -s {shlex.quote(link.target)} "$1"/{shlex.quote(link.path)}'
              for link in substitute.links]
     hooks += [f'printf %s {shlex.quote(file.content)} > "$1"/{shlex.quote(file.path)}'
               f' && chmod {file.mode:o} "$1"/{shlex.quote(file.path)}' for file in substitute.files]
+    hooks += [f'rm -rf "$1"/{shlex.quote(path)}' for path in substitute.remove]
     return [f"--customize-hook={hook}" for hook in hooks]
 
 

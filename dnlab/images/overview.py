@@ -7,21 +7,28 @@ import pandas as pd
 from dnlab.images.catalogue import CATALOGUE
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of
 from dnlab.views.tables import human_size, short_id
-from dnlab.labels import SUBSTITUTE_FOR
+from dnlab.labels import OWN_IMAGE, SUBSTITUTE_FOR
 
-COLUMNS = ["REFERENCE", "PRESENT", "SUBSTITUTE", "VERSION", "SIZE", "IMAGE ID", "USED FOR"]
+COLUMNS = ["REFERENCE", "PRESENT", "SUBSTITUTE", "VERSION", "SIZE", "IMAGE ID", "PREPARED", "USED FOR"]
 
 
 def report(client: docker.DockerClient) -> pd.DataFrame:
-    """Like `docker images` for the course's images: one row per catalogue entry, present or not."""
+    """Like `docker images` for the course's images: one row per catalogue entry, present or not.
+
+    PREPARED says when dnlab prepares it: "always" (every lab), or "when used" (by the labs
+    that need it, or when everything is prepared).
+    """
     rows = []
     for image in CATALOGUE:
+        when = "always" if image.everyday else "when used"
         attrs = inspect_or_none(client, image.reference)
         if attrs is None:
-            rows.append([image.reference, "no", "", "", "", "", image.used_for])
+            rows.append([image.reference, "no", "", "", "", "", when, image.used_for])
             continue
         labels = labels_of(attrs)
         substitute = f"yes: {labels.get(TITLE, '?')}" if SUBSTITUTE_FOR in labels else "no"
+        if OWN_IMAGE in labels:
+            substitute = f"no, dnlab's own: {labels.get(TITLE, '?')}"
         rows.append([image.reference, "yes", substitute, labels.get(VERSION, ""),
-                     human_size(attrs.get("Size", 0)), short_id(attrs["Id"]), image.used_for])
+                     human_size(attrs.get("Size", 0)), short_id(attrs["Id"]), when, image.used_for])
     return pd.DataFrame(rows, columns=COLUMNS)

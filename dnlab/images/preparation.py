@@ -21,10 +21,10 @@ from dnlab.errors import ImageError
 from dnlab.images import store
 from dnlab.images.archive import CREATED_BY, load_archive
 from dnlab.images.build import build_archive, cached_archive
-from dnlab.images.catalogue import CATALOGUE, CatalogueImage, find
+from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, find
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
 from dnlab.views.tables import human_size, short_id
-from dnlab.labels import SUBSTITUTE_FOR
+from dnlab.labels import OWN_IMAGE, SUBSTITUTE_FOR
 
 REGISTRY_VARIABLE = "DNLAB_REGISTRY"
 REGISTRY_MODES = ("auto", "off")
@@ -45,19 +45,28 @@ class Prepared:
     source: str
     size: int
     short_id: str
+    own: bool = False  # dnlab's own image (the lab machine node), not a stand-in for another
 
     def __str__(self) -> str:
         what = f", offline substitute: {self.title} {self.version}" if self.substitute else ""
+        what = f", dnlab's own: {self.title} {self.version}" if self.own else what
         return f"{self.reference}: {self.how}{what} ({human_size(self.size)}, image {self.short_id})"
 
 
-def prepare(client: docker.DockerClient, refs: Iterable[str] | None = None, progress: bool = True) -> list[Prepared]:
+def prepare(client: docker.DockerClient, refs: Iterable[str] | None = None, progress: bool = True,
+            everything: bool = False) -> list[Prepared]:
     """Like `docker pull` for each course image, with offline substitutes when no registry answers.
 
+    Without ``refs``, the everyday images (alpine, nginx); with ``everything=True``, every
+    image in the catalogue (the others take minutes to build); with ``refs``, those images.
     An image already present is used as it is (one engine call). ``DNLAB_REGISTRY=off``
     never contacts a registry; ``auto`` (the default) pulls after a short check that one answers.
+    dnlab's own images are never pulled: they are built.
     """
-    images = CATALOGUE if refs is None else tuple(catalogue_entry(ref) for ref in refs)
+    if refs is not None:
+        images = tuple(dict.fromkeys(catalogue_entry(ref) for ref in refs))
+    else:
+        images = CATALOGUE if everything else EVERYDAY
     registry = Registry(client, registry_mode())
     return [prepare_one(client, image, registry, progress) for image in images]
 
@@ -88,18 +97,19 @@ def prepare_one(client: docker.DockerClient, image: CatalogueImage, registry: Re
     attrs = inspect_or_none(client, reference)
     if attrs:
         return describe(reference, attrs, "local")
-    if registry.answers(reference):
+    if not image.own and registry.answers(reference):
         with contextlib.suppress(ImageError):
             return describe(reference, pull(client, reference, progress), "pulled")
     archive = cached_archive(image)
     if archive.exists():
         try:
-            with step(f"{reference}: importing offline substitute from cache", progress):
+            with step(f"{reference}: importing {'' if image.own else 'offline substitute '}from cache", progress):
                 load_archive(client, archive)
             return describe(reference, client.api.inspect_image(reference), "imported from cache")
         except ImageError:
             archive.unlink()
-    with step(f"{reference}: building offline substitute: {image.substitute.title}", progress) as phase:
+    what = "building" if image.own else "building offline substitute:"
+    with step(f"{reference}: {what} {image.substitute.title}", progress) as phase:
         load_archive(client, build_archive(image, phase))
     return describe(reference, client.api.inspect_image(reference), "built")
 
@@ -158,11 +168,11 @@ def pull(client: docker.DockerClient, reference: str, progress: bool) -> dict[st
 def owned_image_ids(client: docker.DockerClient) -> set[str]:
     """Ids of the images dnlab built or pulled that still exist; never a learner's own image.
 
-    Built: carries the substitute label and was made in one step by dnlab (an image a learner
-    builds FROM a substitute inherits its labels, but not its one-step history).
-    Pulled: recorded by ``prepare`` for this engine.
+    Built: carries the substitute label (or, for dnlab's own images, the own-image label) and
+    was made in one step by dnlab (an image a learner builds FROM one inherits its labels, but
+    not its one-step history). Pulled: recorded by ``prepare`` for this engine.
     """
-    labelled = client.api.images(filters={"label": SUBSTITUTE_FOR})
+    labelled = [image for label in (SUBSTITUTE_FOR, OWN_IMAGE) for image in client.api.images(filters={"label": label})]
     built = {image["Id"] for image in labelled if made_by_dnlab(client, image["Id"])}
     pulled = store.pulled_ids(client.info()["ID"]) & set(client.api.images(quiet=True))
     return built | pulled
@@ -186,6 +196,7 @@ def describe(reference: str, attrs: dict[str, Any], how: str) -> Prepared:
         source=source_of(attrs),
         size=attrs.get("Size", 0),
         short_id=short_id(attrs["Id"]),
+        own=OWN_IMAGE in labels,
     )
 
 

@@ -22,6 +22,8 @@ class Opt:
     kind: str = "value"  # "switch": no value; "value": one; "many": may repeat
     type: Callable[[str], Any] | None = None
     completes: tuple[str, ...] = ()  # what the value names, for tab completion (see `Arg`)
+    choices: tuple[str, ...] = ()  # the only values it takes (also offered by tab completion)
+    required: bool = False  # the CLI refuses the command without it (`swarm join --token`)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Arg:
     # For tab completion: the engine objects this may name, "container", "network" or "image";
     # "container:" names a container written as container:NAME.
     completes: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the only values it takes (also offered by tab completion)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,10 @@ class Command:
 
 def switch(flags: tuple[str, ...], dest: str, help: str) -> Opt:
     return Opt(flags, dest, help, kind="switch")
+
+
+def one_of(flags: tuple[str, ...], dest: str, help: str, choices: tuple[str, ...]) -> Opt:
+    return Opt(flags, dest, f"{help}: {' or '.join(choices)}", choices=choices)
 
 
 FORCE = switch(("-f", "--force"), "force", "do not ask (dnlab never asks); for rm: remove running containers too")
@@ -137,6 +144,46 @@ COMMANDS: tuple[Command, ...] = (
         FORCE,
         switch(("-a", "--all"), "all", "also remove images dnlab built or pulled that nothing uses"),
     )),
+    Command("system.info", ("info", "system info"),
+            "Like `docker info`: the engine's swarm state (`.df`), and all of it (`.attrs`)."),
+    # Swarm mode. Membership (init, join, leave) only ever changes on a lab machine: %%dnet --on machine1
+    Command("swarm.init", ("swarm init",), "Like `docker swarm init`: make a lab machine a swarm manager.", (
+        Opt(("--advertise-addr",), "advertise_addr", "the address other nodes reach this manager at"),
+    )),
+    Command("swarm.join", ("swarm join",), "Like `docker swarm join`: a lab machine joins a swarm.", (
+        Opt(("--token",), "join_token", "the token `swarm join-token worker` printed on the manager",
+            required=True),
+    ), (Arg("remote_addr", "the manager's address, ADDR or ADDR:2377"),)),
+    Command("swarm.leave", ("swarm leave",), "Like `docker swarm leave`: a lab machine leaves its swarm.", (
+        switch(("-f", "--force"), "force", "leave even as a manager (the last manager's swarm is lost)"),
+    )),
+    Command("swarm.join_token", ("swarm join-token",),
+            "Like `docker swarm join-token`: the command (-q: the token) that joins a node to this swarm.", (
+        switch(("-q", "--quiet"), "quiet", "only the token"),
+    ), (Arg("role", "the role the joining node gets", choices=("worker", "manager")),)),
+    Command("node.ls", ("node ls", "node list"), "Like `docker node ls`: the swarm's nodes (* marks this one)."),
+    Command("service.create", ("service create",),
+            "Like `docker service create`: a replicated service; waits until its tasks run (not with -d).", (
+        switch(("-d", "--detach"), "detach", "do not wait for the service to converge; print its ID"),
+        switch(("-t", "--tty"), "tty", "allocate a terminal (keeps a shell such as alpine's running)"),
+        Opt(("--name",), "name", "service name"),
+        Opt(("--replicas",), "replicas", "number of tasks (default 1)", type=values.positive_int),
+        Opt(("--network",), "networks", "network to attach (an overlay network)", kind="many"),
+        one_of(("--endpoint-mode",), "endpoint_mode", "how the service's name resolves", ("vip", "dnsrr")),
+        Opt(("--constraint",), "constraints", "placement constraint, like node.role==worker", kind="many"),
+        Opt(("-e", "--env"), "env", "environment variable KEY=VALUE", kind="many"),
+    ), (Arg("image", "image reference"), Arg("args", "command and arguments", "..."))),
+    Command("service.ls", ("service ls", "service list"), "Like `docker service ls`."),
+    Command("service.ps", ("service ps",), "Like `docker service ps`: the service's tasks, where and how they run.",
+            args=(Arg("service", "service name or ID"),)),
+    Command("service.inspect", ("service inspect",),
+            "Like `docker service inspect`: endpoint mode, networks and virtual IPs (`.attrs`: all of it).",
+            args=(Arg("names", "service names or IDs", "+"),)),
+    Command("service.logs", ("service logs",), "Like `docker service logs`: every task's output.",
+            (Opt(("-n", "--tail"), "tail", "only the last N lines of each task", type=values.positive_int),),
+            (Arg("service", "service name or ID"),)),
+    Command("service.rm", ("service rm", "service remove"), "Like `docker service rm`: only the lab's services.",
+            args=(Arg("names", "service names or IDs", "+"),)),
 )
 
 FORMS: dict[tuple[str, ...], Command] = {

@@ -35,10 +35,12 @@ class _Parser(argparse.ArgumentParser):
                                     "many": {"action": "append", "type": opt.type}}[opt.kind]
             if opt.kind != "switch":
                 kind["metavar"] = opt.flags[-1].lstrip("-").upper()
-            self.add_argument(*opt.flags, dest=opt.dest, help=opt.help, **kind)
+            if opt.choices:
+                kind["choices"] = opt.choices
+            self.add_argument(*opt.flags, dest=opt.dest, help=opt.help, required=opt.required, **kind)
         for arg in command.args:
             nargs = argparse.REMAINDER if arg.nargs == "..." else arg.nargs
-            self.add_argument(arg.dest, nargs=nargs, help=arg.help)
+            self.add_argument(arg.dest, nargs=nargs, help=arg.help, choices=arg.choices or None)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise argparse.ArgumentError(None, message)
@@ -91,6 +93,9 @@ def help_text(command: Command | None = None) -> str:
     return ("%%dnet runs docker CLI commands, one per line, through the Docker SDK for Python.\n"
             "Also: %dnet lab NAME (start a lab, removing what an earlier run of it left),\n"
             "      %dnet topology (a picture of the lab), %dnet panel (a live panel of the lab).\n"
+            "On a lab machine: %%dnet --on machine1 (the whole cell) or %dnet --on machine1 COMMAND;\n"
+            "      swarm init, join and leave only ever run there, never on your own engine.\n"
+            "%%dnet --needs macvlan skips the cell on an engine without that feature.\n"
             "Commands (`docker` in front is optional; `COMMAND --help` for flags):\n" + "\n".join(rows))
 
 
@@ -101,6 +106,7 @@ def _explain(message: str, command: Command) -> str:
     if message.startswith("the following arguments are required:"):
         optional = {arg.dest for arg in command.args if arg.nargs == "..."}
         missing = [m for m in message.split(": ", 1)[1].split(", ") if m not in optional]
+        missing = [f"{m} {m.lstrip('-').upper()}" if m.startswith("-") else m for m in missing]
         return f"{name} needs {' and '.join(missing)}"
     if message.startswith("argument "):
         flag, _, reason = message[len("argument "):].partition(": ")

@@ -1,0 +1,209 @@
+"""Docker-in-Docker lab machines on the local engine: up (idempotent, repairs), ls, down.
+
+The recipe is the one verified in shared/ENGINE-NOTES.md section 4: a node image running its own
+dockerd, a volume at /var/lib/docker, the API on a unix socket in a host directory, and either
+plain ``--privileged`` or, where this machine's capability set makes that fail, an explicit
+capability set that works.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import time
+from pathlib import Path
+
+import docker
+import pandas as pd
+from docker.errors import APIError, DockerException, NotFound
+
+from dnlab import labels
+from dnlab.engine import connect
+from dnlab.errors import DnlabError
+
+LAB = "machines"
+"""Machines belong to a lab of their own, so one exercise's clean-up does not remove them."""
+NODE_IMAGE = "dnlab/node:latest"
+UNDERLAY = "dnlab-underlay"
+UNDERLAY_SUBNET = os.environ.get("DNLAB_UNDERLAY_SUBNET", "10.210.0.0/24")
+SOCKET_ROOT = Path(os.environ.get("DNLAB_MACHINES_DIR", "/var/lib/dnlab/machines"))
+SOCKET_DIR_IN_NODE = "/run/dnlab-node"
+READY_TIMEOUT_S = 90
+REAL_MACHINES_VARIABLE = "DNLAB_MACHINES"
+SECURE_ENOUGH = {  # where plain --privileged fails ("unable to apply caps"): the verified set
+    "cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
+    "security_opt": ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+    "device_cgroup_rules": ["a *:* rwm"],
+}
+
+
+def machine_names(count: int) -> list[str]:
+    return [f"machine{i}" for i in range(1, count + 1)]
+
+
+def container_name(machine: str) -> str:
+    return f"dnlab-{machine}"
+
+
+def socket_path(machine: str) -> Path:
+    return SOCKET_ROOT / machine / "docker.sock"
+
+
+def underlay_ip(machine: str) -> str:
+    """A machine's fixed address on the underlay: machine1 is .11, machine2 .12, ..."""
+    base = UNDERLAY_SUBNET.split("/")[0].rsplit(".", 1)[0]
+    return f"{base}.{10 + int(machine.removeprefix('machine'))}"
+
+
+def real_machines() -> dict[str, str]:
+    """Machines the learner listed by engine URL in ``DNLAB_MACHINES``."""
+    text = os.environ.get(REAL_MACHINES_VARIABLE, "")
+    pairs = [item.split("=", 1) for item in text.split(",") if "=" in item]
+    return {name.strip(): url.strip() for name, url in pairs}
+
+
+@functools.lru_cache(maxsize=16)
+def _client(url: str) -> docker.DockerClient:
+    return docker.DockerClient(base_url=url, timeout=120, use_ssh_client=url.startswith("ssh://"))
+
+
+def client_for(machine: str) -> docker.DockerClient:
+    """Like `docker --host URL`: a client for lab machine ``machine``."""
+    url = real_machines().get(machine)
+    if url is None:
+        if not socket_path(machine).exists():
+            raise DnlabError(f"there is no lab machine {machine}.", "Start the machines: %dnet machines up 2")
+        url = f"unix://{socket_path(machine)}"
+    return _client(url)
+
+
+def _labels() -> dict[str, str]:
+    from dnlab.lab import current
+
+    return labels.lab_labels(LAB, current().session, role="machine")
+
+
+def _underlay(api: docker.APIClient) -> None:
+    if api.networks(names=[UNDERLAY]):
+        return
+    gateway = UNDERLAY_SUBNET.split("/")[0].rsplit(".", 1)[0] + ".1"
+    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=UNDERLAY_SUBNET, gateway=gateway)])
+    api.create_network(UNDERLAY, driver="bridge", ipam=ipam, labels=_labels())
+
+
+def _create(api: docker.APIClient, machine: str, privileged: bool) -> str:
+    socket_dir = socket_path(machine).parent
+    socket_dir.mkdir(parents=True, exist_ok=True)
+    volume = f"dnlab-{machine}-docker"
+    if not api.volumes(filters={"name": volume}).get("Volumes"):
+        api.create_volume(volume, labels=_labels())
+    extra = {"privileged": True} if privileged else SECURE_ENOUGH
+    host_config = api.create_host_config(
+        binds={volume: {"bind": "/var/lib/docker", "mode": "rw"},
+               str(socket_dir): {"bind": SOCKET_DIR_IN_NODE, "mode": "rw"}},
+        network_mode=UNDERLAY, **extra)
+    networking = api.create_networking_config({UNDERLAY: api.create_endpoint_config(ipv4_address=underlay_ip(machine))})
+    created = api.create_container(NODE_IMAGE, name=container_name(machine), hostname=machine, labels=_labels(),
+                                   environment={"DNLAB_NODE_SOCKET_DIR": SOCKET_DIR_IN_NODE},
+                                   host_config=host_config, networking_config=networking)
+    return created["Id"]
+
+
+def _start_new(api: docker.APIClient, machine: str) -> str:
+    """Create and start a node: plain --privileged where it works, else the verified capability set."""
+    for privileged in (True, False):
+        node = _create(api, machine, privileged)
+        try:
+            api.start(node)
+            return "privileged" if privileged else "capability set"
+        except APIError as exc:
+            api.remove_container(node, force=True)
+            if not privileged or "caps" not in str(exc.explanation):
+                raise DnlabError(f"{machine} could not start: {exc.explanation}",
+                                 "Nested engines need a rootful Docker that may run privileged containers.") from None
+    raise AssertionError("unreachable")
+
+
+def _wait_ready(machine: str) -> docker.DockerClient:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    _client.cache_clear()
+    while time.monotonic() < deadline:
+        if socket_path(machine).exists():
+            try:
+                client = client_for(machine)
+                client.ping()
+                return client
+            except (DockerException, OSError):
+                pass
+        time.sleep(0.25)
+    raise DnlabError(f"{machine}'s engine did not answer within {READY_TIMEOUT_S} s.",
+                     f"Its log: `logs {container_name(machine)}` (on the local engine).")
+
+
+def _load_images(outer: docker.APIClient, inner: docker.DockerClient, references: list[str]) -> list[str]:
+    """Copy images from the outer engine into a node that lacks them (nodes never pull)."""
+    have = {tag for image in inner.api.images() for tag in image.get("RepoTags") or []}
+    loaded = []
+    for reference in references:
+        if reference not in have:
+            inner.api.load_image(outer.get_image(reference))
+            loaded.append(reference)
+    return loaded
+
+
+def up(count: int = 2, images: list[str] | None = None) -> pd.DataFrame:
+    """Start (or repair) ``machine1`` .. ``machineN``; idempotent. Loads the course images into each."""
+    from dnlab.images import prepare
+
+    client = connect()
+    api = client.api
+    if real_machines():
+        return ls()
+    prepare(client, [NODE_IMAGE, *(images or ["alpine:latest"])])
+    _underlay(api)
+    for machine in machine_names(count):
+        try:
+            state = api.inspect_container(container_name(machine))["State"]
+            if not state["Running"]:
+                api.start(container_name(machine))  # its volume keeps its engine's state, swarm included
+        except NotFound:
+            _start_new(api, machine)
+        inner = _wait_ready(machine)
+        _load_images(api, inner, images or ["alpine:latest"])
+    return ls()
+
+
+def ls() -> pd.DataFrame:
+    """Like `docker-machine ls`: each lab machine, its address, engine and swarm state."""
+    rows = []
+    for machine, url in real_machines().items():
+        rows.append(_row(machine, url, "real host"))
+    for container in connect().api.containers(all=True, filters=labels.lab_filter(LAB)):
+        machine = container["Names"][0].lstrip("/").removeprefix("dnlab-")
+        rows.append(_row(machine, f"unix://{socket_path(machine)}", container["State"]))
+    columns = ["MACHINE", "STATE", "ENGINE", "SWARM", "ADDRESS", "URL"]
+    return pd.DataFrame(sorted(rows, key=lambda r: r["MACHINE"]), columns=columns)
+
+
+def _row(machine: str, url: str, state: str) -> dict[str, str]:
+    row = {"MACHINE": machine, "STATE": state, "ENGINE": "", "SWARM": "", "ADDRESS": "", "URL": url}
+    try:
+        info = client_for(machine).info()
+        swarm = info.get("Swarm") or {}
+        row.update(ENGINE=info.get("ServerVersion", ""), SWARM=swarm.get("LocalNodeState", ""),
+                   ADDRESS=swarm.get("NodeAddr") or (underlay_ip(machine) if url.startswith("unix://") else ""))
+    except (DnlabError, DockerException, OSError):
+        row["ENGINE"] = "not answering"
+    return row
+
+
+def down() -> list[str]:
+    """Remove every lab machine, its storage and the underlay network; nothing else."""
+    from dnlab.lab import cleanup
+
+    report = cleanup(lab=LAB)
+    for machine_dir in SOCKET_ROOT.glob("machine*"):
+        for leftover in machine_dir.iterdir():
+            leftover.unlink()
+        machine_dir.rmdir()
+    _client.cache_clear()
+    return report.removed.get("containers", [])
