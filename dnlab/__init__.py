@@ -4,6 +4,7 @@
 notebooks assert with; ``dnlab.cleanup()`` removes what dnlab created, and only that.
 """
 from dnlab import checks
+from dnlab import machines
 from dnlab.engine import links
 from dnlab.doctor import doctor
 from dnlab.lab import cleanup, current
@@ -11,4 +12,4 @@ from dnlab.magics import load_ipython_extension
 from dnlab.views.topology import topology
 
 __version__ = "0.1.0"
-__all__ = ["checks", "cleanup", "current", "doctor", "links", "load_ipython_extension", "topology"]
+__all__ = ["checks", "cleanup", "current", "doctor", "links", "load_ipython_extension", "machines", "topology"]

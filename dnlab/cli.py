@@ -24,7 +24,7 @@ def images(args: argparse.Namespace) -> str:
 
     client = connect()
     if not args.list_only:
-        catalogue.prepare(client)
+        catalogue.prepare(client, everything=True)
     return catalogue.report(client).to_string(index=False)
 
 

@@ -60,6 +60,8 @@ def complete(text: str) -> tuple[str, list[SimpleCompletion]]:
     """The word being typed at the end of ``text`` and what may replace it."""
     words = text.split()
     fragment = "" if not text or text[-1].isspace() else words.pop()
+    while words[:1] in (["--on"], ["--needs"]) and len(words) >= 2:  # %dnet --on machine1 COMMAND
+        words = words[2:]
     if words[:1] == ["$"]:
         words = words[1:]
     if words[:1] == ["docker"]:
@@ -98,13 +100,15 @@ def _arguments(command: Command, rest: list[str], fragment: str) -> list[tuple[s
     if arg is not None and arg.nargs == "...":
         return []  # the words of the command run inside the container
     if pending is not None:
-        return _names(pending.completes)
+        return [(choice, "value") for choice in pending.choices] or _names(pending.completes)
     if fragment.startswith("--") and "=" in fragment:
         flag = fragment.split("=", 1)[0]
         opt = options.get(flag)
         return [(f"{flag}={name}", kind) for name, kind in _names(opt.completes)] if opt else []
     if fragment.startswith("-"):
         return [(flag, "flag") for flag in sorted({*options, "--help"})]
+    if arg is not None and arg.choices:
+        return [(choice, "value") for choice in arg.choices]
     return _names(arg.completes) if arg is not None else []
 
 

@@ -57,6 +57,7 @@ def doctor(prepare_images: bool = True) -> DoctorReport:
         if capability != "network drivers":
             good = text.startswith(("available", "yes", "shares the engine host's"))
             result.add(capability, "ok" if good else "warning", text)
+    result.add("lab machines", *machines_possible(engine.kind, engine.url))
     if prepare_images:
         for status in images.prepare(connect()):
             result.add(f"image {status.reference}", "ok", str(status).split(": ", 1)[1])
@@ -65,3 +66,15 @@ def doctor(prepare_images: bool = True) -> DoctorReport:
         result.add(f"host port {port}", "ok" if holder is None else "warning",
                    "free" if holder is None else f"held by {holder}; {used_by} needs it: free it first")
     return result
+
+
+def machines_possible(kind: str, url: str) -> tuple[str, str]:
+    """Whether Docker-in-Docker lab machines can run here (Exercises 6.04, 6.05, Activity 6.02)."""
+    from dnlab.machines.nodes import REAL_MACHINES_VARIABLE, real_machines
+
+    if real_machines():
+        return "ok", f"real hosts from {REAL_MACHINES_VARIABLE}: {', '.join(real_machines())}"
+    if kind == "Linux engine" and url.startswith("unix://"):
+        return "ok", "Docker-in-Docker nodes on this engine (machine1, machine2)"
+    return "warning", (f"a {kind} at {url} cannot host dnlab's nodes (their API sockets must be on this "
+                       f"machine); list real hosts in {REAL_MACHINES_VARIABLE}=machine1=ssh://...,machine2=ssh://...")

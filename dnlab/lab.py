@@ -5,6 +5,7 @@ Nothing without dnlab's labels is ever removed, stopped or changed here.
 from __future__ import annotations
 
 import dataclasses
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -61,46 +62,86 @@ def start(name: str) -> CleanupReport:
     return report
 
 
-def cleanup(lab: str | None = None, images: bool = False) -> CleanupReport:
-    """Remove what dnlab created (of one lab, or of all labs), containers first, then networks
-    and volumes; images only when asked, and only those dnlab built or pulled."""
-    client = connect()
+def _client(machine: str | None) -> docker.DockerClient:
+    """The local engine, or lab machine ``machine``'s."""
+    return current().on(machine).client if machine else connect()
+
+
+def cleanup(lab: str | None = None, images: bool = False, machine: str | None = None) -> CleanupReport:
+    """Remove what dnlab created (of one lab, or of all labs), swarm services first, then
+    containers, networks and volumes; images only when asked, and only those dnlab built or
+    pulled. ``machine``: on that lab machine's engine instead of the local one."""
+    client = _client(machine)
     report = CleanupReport()
     where = labels.lab_filter(lab)
+    swarm_manager = _remove_services(client, where, report)
     for container in client.api.containers(all=True, filters=where):
         name = container["Names"][0].lstrip("/")
         _quietly(lambda: client.api.remove_container(container["Id"], force=True, v=False))
         report.add("containers", name)
+    if swarm_manager:
+        _wait_for_tasks_to_go(client, lab)
     for network in client.api.networks(filters=where):
         _remove_network(client, network, report)
     for volume in (client.api.volumes(filters=where) or {}).get("Volumes") or []:
         _quietly(lambda: client.api.remove_volume(volume["Name"]))
         report.add("volumes", volume["Name"])
-    _remove_unused_links(client, lab, report)
+    if machine is None:  # the lab's macvlan parent links live on this host, not on a lab machine
+        _remove_unused_links(client, lab, report)
     if images:
         remove_owned_images(client, report)
     return report
 
 
-def prune(lab: str, all_images: bool = False) -> CleanupReport:
+SERVICE_GONE_TIMEOUT_S = 30
+
+
+def _remove_services(client: docker.DockerClient, where: dict, report: CleanupReport) -> bool:
+    """Remove the lab's swarm services; False when the engine is no swarm manager (it has none)."""
+    try:
+        services = client.api.services(filters=where)
+    except APIError:  # not a swarm manager: this engine holds no services
+        return False
+    for service in services:
+        _quietly(lambda: client.api.remove_service(service["ID"]))
+        report.add("services", service["Spec"]["Name"])
+    return True
+
+
+def _wait_for_tasks_to_go(client: docker.DockerClient, lab: str | None) -> None:
+    """Wait (bounded) until the swarm has forgotten the tasks of the lab's removed services (also
+    of those `service rm` removed just before): until then their networks cannot be removed."""
+    deadline = time.monotonic() + SERVICE_GONE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            tasks = client.api.tasks()
+        except APIError:
+            return
+        if not any(labels.is_lab_owned((t["Spec"].get("ContainerSpec") or {}).get("Labels"), lab) for t in tasks):
+            return
+        time.sleep(0.5)
+
+
+def prune(lab: str, all_images: bool = False, machine: str | None = None) -> CleanupReport:
     """Like `docker system prune -f`, only within lab ``lab``: its stopped containers, its
     networks that no container uses, and with ``all_images`` the unused images dnlab made."""
-    client = connect()
+    client = _client(machine)
     report = CleanupReport()
     where = labels.lab_filter(lab)
     for container in client.api.containers(all=True, filters={**where, "status": ["exited", "created", "dead"]}):
         _quietly(lambda: client.api.remove_container(container["Id"]))
         report.add("containers", container["Names"][0].lstrip("/"))
-    prune_networks(lab, report)
-    _remove_unused_links(client, lab, report)
+    prune_networks(lab, report, machine)
+    if machine is None:
+        _remove_unused_links(client, lab, report)
     if all_images:
         remove_owned_images(client, report)
     return report
 
 
-def prune_networks(lab: str, report: CleanupReport | None = None) -> CleanupReport:
+def prune_networks(lab: str, report: CleanupReport | None = None, machine: str | None = None) -> CleanupReport:
     """Like `docker network prune -f`, only the lab's networks that no container uses."""
-    client = connect()
+    client = _client(machine)
     report = report if report is not None else CleanupReport()
     for network in client.api.networks(filters=labels.lab_filter(lab)):
         if not client.api.inspect_network(network["Id"]).get("Containers"):

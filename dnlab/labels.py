@@ -28,6 +28,10 @@ def is_lab_owned(labels: dict[str, str] | None, lab: str | None = None) -> bool:
     return LAB in labels and (lab is None or labels[LAB] == lab)
 
 
+IPAM_CHOSEN = "dnlab.ipam"
+"""On a network made with ``--subnet``: ``chosen``. Docker's own answer cannot tell a chosen subnet
+from one it allocated, and the activity checkers need to know."""
+
 SUBSTITUTE_FOR = "dnlab.image.substitute-for"
 
 
@@ -44,6 +48,8 @@ def image_labels(substitute_for: str, title: str, version: str, source: str) -> 
 
 
 OWN_IMAGE = "dnlab.image.own"
+RECIPE = "dnlab.image.recipe"
+"""On images dnlab builds: the key of the recipe they were built from (an older one is rebuilt)."""
 
 
 def own_image_labels(reference: str, title: str, version: str, source: str) -> dict[str, str]:

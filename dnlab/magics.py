@@ -1,6 +1,8 @@
 """The ``%%dnet`` cell magic (and ``%dnet`` line magic): docker CLI lines, run through docker-py."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -30,8 +32,68 @@ def _panel() -> Any:
     return LabPanel()
 
 
+def _machines(args: list[str]) -> Any:
+    """``%dnet machines up [N]`` / ``ls`` / ``down``."""
+    from dnlab import machines
+
+    action, count = (args + ["ls"])[0], args[1] if len(args) > 1 else "2"
+    if action not in ("up", "ls", "down") or not count.isdigit() or len(args) > 2:
+        raise UsageError("usage: %dnet machines up [N] | ls | down")
+    if action == "down":
+        gone = machines.down()
+        return Output("Removed: " + ", ".join(sorted(gone)) if gone else "No lab machines to remove.")
+    return machines.up(int(count)) if action == "up" else machines.ls()
+
+
 VIEWS = {"topology": _topology, "panel": _panel}
 """``%dnet topology`` (a picture of the lab) and ``%dnet panel`` (a live panel)."""
+
+
+OPTIONS_USAGE = "--on MACHINE (a lab machine) and --needs FEATURE (macvlan)"
+
+
+@dataclass(frozen=True)
+class MagicOptions:
+    """What the ``%%dnet`` line (or the start of a ``%dnet`` line) asks for."""
+
+    on: str | None = None
+    needs: str | None = None
+
+
+OPTION = re.compile(r"\s*(--on|--needs)(?:=|\s+|$)(\S*)")
+
+
+def magic_options(text: str, cell: bool) -> tuple[MagicOptions, str]:
+    """Read ``--on NAME`` and ``--needs FEATURE`` (either order, ``--on=NAME`` too) from the
+    front of ``text``; the rest is the command (a line magic) or must be empty (a cell)."""
+    found: dict[str, str] = {}
+    position = 0
+    while match := OPTION.match(text, position):
+        flag, value = match.groups()
+        if not value or value.startswith("-"):
+            raise UsageError(f"{flag} needs a value: %%dnet --on machine1, %%dnet --needs macvlan")
+        if flag == "--needs" and not cell:
+            raise UsageError("--needs FEATURE belongs on a %%dnet cell's first line.")
+        if flag[2:] in found:
+            raise UsageError(f"{flag} is given twice.")
+        found[flag[2:]] = value
+        position = match.end()
+    return MagicOptions(**found), text[position:].strip()
+
+
+def on_machine(machine: str | None) -> labs.Lab:
+    """The current lab, on lab machine ``machine`` (None: the local engine); its engine must answer."""
+    lab = labs.current()
+    if machine is None:
+        return lab
+    try:
+        import dnlab.machines  # noqa: F401  (the lab machines: dnlab's own swarm nodes)
+    except ImportError:
+        raise DnlabError(f"--on {machine}: this dnlab has no lab machines (dnlab.machines is missing).",
+                         "Run the cell without --on, or update dnlab.") from None
+    lab = lab.on(machine)
+    lab.client  # noqa: B018  (an unknown or stopped machine fails here, with dnlab's explanation)
+    return lab
 
 
 class DnetError(UsageError):
@@ -52,47 +114,57 @@ class DnetMagics(Magics, Configurable):
 
     @line_cell_magic
     def dnet(self, line: str, cell: str | None = None) -> Any:
-        """Run docker CLI commands: `%dnet --help` lists them; `%dnet lab NAME` starts a lab."""
+        """Run docker CLI commands: `%dnet --help` lists them; `%dnet lab NAME` starts a lab;
+        `%%dnet --on machine1` (or `%dnet --on machine1 COMMAND`) runs them on a lab machine."""
         if cell is None:
             return self._line(line.strip())
-        options = line.split()
-        if options[:1] == ["--needs"] and len(options) == 2:
-            able, why = self._guarded(lambda: supports(options[1]), where="")
+        options, rest = magic_options(line, cell=True)
+        if rest:
+            raise UsageError(f"%%dnet takes only {OPTIONS_USAGE}, not '{rest}'; "
+                             "put the commands on the lines below it.")
+        if options.needs:
+            able, why = self._guarded(lambda: supports(options.needs), where="")
             if not able:
                 return Output(f"Skipped on this engine: {why}")
-        elif options:
-            raise UsageError("%%dnet takes one option, --needs FEATURE (macvlan); "
-                             "put the commands on the lines below it.")
-        return self._cell(cell)
+        return self._cell(cell, options.on)
 
     def _line(self, line: str) -> Any:
+        options, line = magic_options(line, cell=False)
         words = line.split()
         if not words or words[0] in ("--help", "help"):
             return Output(help_text())
-        if words[0] in VIEWS and len(words) == 1:
+        if options.on is not None and (words[0] in VIEWS or words[0] == "lab"):
+            raise UsageError(f"--on runs docker commands on a lab machine; `%dnet {words[0]}` works on the lab "
+                             "as a whole: leave --on out.")
+        if options.on is None and words[0] in VIEWS and len(words) == 1:
             return self._guarded(VIEWS[words[0]], where="")
-        if words[0] == "lab":
+        if options.on is None and words[0] == "machines":
+            return self._guarded(lambda: _machines(words[1:]), where="")
+        if options.on is None and words[0] == "lab":
             if len(words) != 2:
                 raise UsageError("usage: %dnet lab NAME  (for example: %dnet lab exercise-6.01)")
             return self._guarded(lambda: labs.start(words[1]), where="")
-        return self._cell(line)
+        return self._cell(line, options.on)
 
-    def _cell(self, cell: str) -> Any:
+    def _cell(self, cell: str, machine: str | None = None) -> Any:
         invocations = parse_cell(cell)  # nothing runs unless every line parses
+        lab = self._guarded(lambda: on_machine(machine), where="")
         last = None
         for index, invocation in enumerate(invocations):
             if len(invocations) > 1:
-                display(CommandHeader(invocation.line.text.removeprefix("docker ").strip()))
-            last = self._run(invocation)
+                display(CommandHeader(invocation.line.text.removeprefix("docker ").strip(), machine))
+            last = self._run(invocation, lab)
             if index < len(invocations) - 1 and last is not None:
                 display(last)
         return last
 
-    def _run(self, invocation: Invocation) -> Any:
+    def _run(self, invocation: Invocation, lab: labs.Lab | None = None) -> Any:
         if invocation.help:
             return Output(help_text(invocation.command))
         where = f"line {invocation.line.number} (`{invocation.line.text}`)"
-        return self._guarded(lambda: execute(labs.current(), invocation), where)
+        if lab is not None and lab.machine:
+            where = f"{lab.machine}: {where}"
+        return self._guarded(lambda: execute(lab or labs.current(), invocation), where)
 
     def _guarded(self, action: Any, where: str) -> Any:
         try:

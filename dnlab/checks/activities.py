@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pandas as pd
 from docker.errors import NotFound
 
+from dnlab import labels
 from dnlab.checks.reach import http_get
 from dnlab.lab import current
 
@@ -64,14 +65,26 @@ def _inspect(name: str) -> Attrs | None:
         return None
 
 
+def _chosen_addressing(network: Attrs) -> str | None:
+    """"SUBNET via GATEWAY" when the learner chose them: dnlab records that on networks it makes;
+    for others, a gateway in the IPAM config is the best sign there is."""
+    configs = (network.get("IPAM") or {}).get("Config") or []
+    if not configs or not configs[0].get("Gateway"):
+        return None
+    network_labels = network.get("Labels") or {}
+    if labels.is_lab_owned(network_labels) and network_labels.get(labels.IPAM_CHOSEN) != "chosen":
+        return None
+    return f"{configs[0]['Subnet']} via {configs[0]['Gateway']}"
+
+
 def _custom_bridge(web: Attrs) -> tuple[str, str] | None:
-    """(network name, "subnet via gateway") of a user-defined bridge with a subnet and gateway set."""
+    """(network name, "subnet via gateway") of a user-defined bridge with a chosen subnet and gateway."""
     api = current().client.api
     for name in web["NetworkSettings"].get("Networks") or {}:
         net = api.inspect_network(name)
-        configs = (net.get("IPAM") or {}).get("Config") or []
-        if net["Driver"] == "bridge" and name != "bridge" and configs and configs[0].get("Gateway"):
-            return name, f"{configs[0]['Subnet']} via {configs[0]['Gateway']}"
+        chosen = _chosen_addressing(net) if net["Driver"] == "bridge" and name != "bridge" else None
+        if chosen:
+            return name, chosen
     return None
 
 
@@ -129,4 +142,75 @@ def activity_6_01(webserver: str = "webserver1", monitor: str | None = None) -> 
     ok, seen = _page(source, f"http://{ip}:80/") if ip else (False, "no address on a custom bridge")
     add("from the monitor, the web server's own IP on port 80 returns the NGINX page", ok,
         f"{ip}: {seen}" if ip else seen, "the host reaches a bridge network's containers at their IPs")
+    return report
+
+
+def _service(api: Any, name: str) -> Attrs | None:
+    found = [s for s in api.services(filters={"name": name}) if s["Spec"]["Name"] == name]
+    return found[0] if found else None
+
+
+def _running_on(api: Any, service: str) -> str | None:
+    """The hostname of the node running ``service``'s task (machine names are hostnames)."""
+    hosts = {n["ID"]: n["Description"]["Hostname"] for n in api.nodes()}
+    tasks = [t for t in api.tasks(filters={"service": service, "desired-state": "running"})
+             if t["Status"]["State"] == "running"]
+    return hosts.get(tasks[0]["NodeID"]) if tasks else None
+
+
+def _env(service: Attrs) -> dict[str, str]:
+    pairs = service["Spec"]["TaskTemplate"]["ContainerSpec"].get("Env") or []
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+
+
+def activity_6_02(manager: str = "machine1", app: str = "trekking-app", database: str = "database-app") -> ActivityReport:
+    """Activity 6.02: an overlay network with its own subnet and gateway, an Alpine ``trekking-app``
+    and a ``postgres:12`` ``database-app`` service on it, on different machines, and trekking-app
+    reaching database-app by name: ping, and PostgreSQL answering a real query."""
+    from dnlab.checks.facts import task_container
+    from dnlab.checks.probe import probe
+    from dnlab.checks.reach import ping
+
+    report = ActivityReport("Activity 6.02")
+    add: Callable[..., None] = lambda *args: report.requirements.append(Requirement(*args))  # noqa: E731
+    api = current().on(manager).client.api
+    overlays = {n["Name"]: n for n in api.networks(filters={"driver": "overlay"}) if not n.get("Ingress")}
+    custom = {name: _chosen_addressing(n) for name, n in overlays.items()}
+    custom = {name: chosen for name, chosen in custom.items() if chosen}
+    add("an overlay network with its own subnet and gateway", bool(custom),
+        ", ".join(f"{n}: {chosen}" for n, chosen in custom.items()) or "none with a subnet you chose",
+        f"%dnet --on {manager} network create NAME --driver overlay --subnet ... --gateway ...")
+    services = {name: _service(api, name) for name in (app, database)}
+    image = {name: s["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"].split("@")[0] if s else "" for name, s in services.items()}
+    where = {name: _running_on(api, name) if s else None for name, s in services.items()}
+    add(f"{app} is a service running Alpine", bool(where[app]) and image[app].startswith("alpine"),
+        f"{image[app] or 'no such service'} on {where[app] or 'no node'}",
+        f"service create -t --network NAME --name {app} alpine:latest")
+    env = _env(services[database]) if services[database] else {}
+    add(f"{database} is a service running postgres:12 with credentials", bool(where[database])
+        and image[database] == "postgres:12" and "POSTGRES_PASSWORD" in env,
+        f"{image[database] or 'no such service'} on {where[database] or 'no node'}"
+        + (", POSTGRES_PASSWORD set" if "POSTGRES_PASSWORD" in env else ", no POSTGRES_PASSWORD"),
+        f"service create --network NAME -e POSTGRES_PASSWORD=... --name {database} postgres:12")
+    names_by_id = {n["Id"]: n["Name"] for n in overlays.values()}
+    nets = {name: {names_by_id.get(n["Target"], n["Target"]) for n in s["Spec"]["TaskTemplate"].get("Networks") or []}
+            if s else set() for name, s in services.items()}
+    shared = nets[app] & nets[database] & set(custom)
+    add("both services are on that overlay network", bool(shared), ", ".join(sorted(shared)) or "not the same custom overlay",
+        "give both services --network NAME")
+    apart = bool(where[app] and where[database] and where[app] != where[database])
+    add("they run on different machines", apart, f"{app} on {where[app]}, {database} on {where[database]}",
+        "place them with --constraint node.hostname==machine1 / machine2")
+    task = task_container(app, on=where[app]) if where[app] else None
+    reached = ping(task, database, count=3, on=where[app]) if task else None
+    add(f"{app} pings {database} by name over the overlay", bool(reached and reached.ok),
+        (f"{database} -> {reached.address}, " + ("replies" if reached.ok else "no reply")) if reached else "no running task",
+        "both on one overlay; without IPVS, create database-app with --endpoint-mode dnsrr")
+    user = env.get("POSTGRES_USER", "postgres")
+    query = probe(task, ["psql", "-h", database, "-U", user, "-d", env.get("POSTGRES_DB", user), "-tAc", "select 1"],
+                  on=where[app], image="postgres:12", environment={"PGPASSWORD": env.get("POSTGRES_PASSWORD", "")}) \
+        if task and services[database] else None
+    add(f"PostgreSQL answers a query from {app} with those credentials", bool(query and query.exit_code == 0
+        and query.output.strip() == "1"), (query.output.strip().splitlines() or ["no answer"])[-1] if query else "not tried",
+        "database-app must be up and reachable; the credentials are its POSTGRES_* variables")
     return report

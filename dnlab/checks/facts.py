@@ -1,7 +1,8 @@
 """Plain facts from `docker inspect` for asserts: addresses of containers and networks."""
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, Callable
 
 from dnlab.errors import DnlabError
 from dnlab.lab import current
@@ -74,3 +75,21 @@ def wait_for_exit(container: str, timeout_s: float = 15) -> dict[str, Any]:
     except Exception:  # still running at the deadline: say so through the state
         pass
     return api.inspect_container(container)["State"]
+
+
+def task_container(service: str, on: str | None = None) -> str | None:
+    """The name of the running container of swarm service ``service`` on machine ``on``, if any."""
+    api = current().on(on).client.api
+    found = api.containers(filters={"label": [f"com.docker.swarm.service.name={service}"]})
+    return found[0]["Names"][0].lstrip("/") if found else None
+
+
+def eventually(condition: Callable[[], bool], timeout_s: float = 30, interval_s: float = 0.5) -> bool:
+    """True as soon as ``condition()`` is; False if it still is not after ``timeout_s`` (for what the
+    engine finishes in the background, like a swarm removing a network once its tasks are gone)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval_s)
+    return True

@@ -24,17 +24,20 @@ class ProbeRun:
     output: str
 
 
-def probe(target: str, command: list[str], cap_add: list[str] | None = None, on: str | None = None) -> ProbeRun:
+def probe(target: str, command: list[str], cap_add: list[str] | None = None, on: str | None = None,
+          image: str = PROBE_IMAGE, environment: dict[str, str] | None = None) -> ProbeRun:
     """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's), on lab
     machine ``on`` or the local engine; ``cap_add=["NET_ADMIN"]`` lets it change links there
-    (only dnlab's own ones ever are)."""
+    (only dnlab's own ones ever are); ``image`` brings other tools (``psql`` from postgres:12)."""
     from dnlab.commands.image import ensure_image
 
     lab = current().on(on)
     api = lab.client.api
-    ensure_image(lab, PROBE_IMAGE)
+    ensure_image(lab, image)
     network_mode = "host" if target == HOST else f"container:{target}"
-    created = api.create_container(PROBE_IMAGE, command, labels=lab.labels("probe"),
+    # the command replaces any entrypoint of the image (postgres:12 would start a server)
+    created = api.create_container(image, command[1:], entrypoint=command[:1], labels=lab.labels("probe"),
+                                   environment=environment,
                                    host_config=api.create_host_config(network_mode=network_mode, cap_add=cap_add))
     try:
         api.start(created["Id"])

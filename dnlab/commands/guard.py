@@ -32,7 +32,6 @@ def own_network(lab: Lab, name: str, allow_built_in: bool = False) -> dict:
     return attrs
 
 
-
 def lab_parent(driver: str | None, options: dict[str, str]) -> str:
     """Refuse a macvlan/ipvlan parent that is a real network card, unless the learner opted in;
     return a warning to show when they did."""
@@ -50,3 +49,23 @@ def lab_parent(driver: str | None, options: dict[str, str]) -> str:
         return (f"warning: {parent} is a real network card ({links.REAL_PARENT_VARIABLE}): containers on this "
                 "network take addresses on that LAN; pick a subnet and addresses nobody else uses.\n")
     return ""
+
+
+class NotOnLabMachine(DnlabError):
+    """Swarm membership changes only on dnlab's own lab machines, never on the learner's engine."""
+
+
+def on_lab_machine(lab: Lab) -> None:
+    """Refuse to initialise, join or leave a swarm unless the lab works on a lab machine."""
+    if lab.machine is None:
+        raise NotOnLabMachine("dnlab never initialises, joins or leaves a swarm on your own engine;",
+                              "run it on a lab machine: %%dnet --on machine1")
+
+
+def own_service(lab: Lab, name: str) -> dict:
+    """The service's inspect data, if dnlab created it; else a clear refusal."""
+    attrs = lab.client.api.inspect_service(name)
+    if not labels.is_lab_owned(attrs["Spec"].get("Labels")):
+        raise NotLabOwned(f"service {name} was not created by dnlab, so dnlab leaves it alone.",
+                          "Use another name in the lab, or the docker CLI if you mean to change it.")
+    return attrs

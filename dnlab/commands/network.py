@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from docker.types import IPAMConfig, IPAMPool
 
+from dnlab import labels
 from dnlab.commands.guard import lab_parent, own_container, own_network
 from dnlab.lab import Lab, prune_networks
 from dnlab.views import tables
@@ -29,7 +30,8 @@ def create(lab: Lab, name: str, driver: str | None, subnet: list[str] | None, ga
                                         for s, g, r in zip(subnet, gateways, ranges)])
     created = lab.client.api.create_network(
         name, driver=driver or "bridge", options=dict(options or []), ipam=ipam, internal=internal,
-        attachable=attachable or None, labels=lab.labels(), check_duplicate=True)
+        attachable=attachable or None, check_duplicate=True,
+        labels={**lab.labels(), **({labels.IPAM_CHOSEN: "chosen"} if subnet else {})})
     return Output(warning + created["Id"])
 
 
@@ -64,4 +66,4 @@ def disconnect(lab: Lab, network: str, container: str, force: bool) -> None:
 
 def prune(lab: Lab, force: bool) -> CleanupReport:
     """Like `docker network prune -f`, but only the lab's own unused networks."""
-    return prune_networks(lab.name)
+    return prune_networks(lab.name, machine=lab.machine)

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from dnlab import lab as labs
 from dnlab.lab import Lab
-from dnlab.views.results import CleanupReport
+from dnlab.views.results import CleanupReport, SystemInfo
 
 
 def prune(lab: Lab, force: bool, all: bool) -> CleanupReport:
     """Like `docker system prune -f`, but only what this lab created: its stopped containers,
     its unused networks, and with ``-a`` the unused images dnlab built or pulled."""
-    return labs.prune(lab.name, all_images=all)
+    return labs.prune(lab.name, all_images=all, machine=lab.machine)
+
+
+def info(lab: Lab) -> SystemInfo:
+    """Like `docker info`: ``.df`` is its swarm part (state, node, managers, address pool ...),
+    ``.attrs`` everything the engine said."""
+    return SystemInfo(lab.client.info())

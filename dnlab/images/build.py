@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import asdict
 from pathlib import Path
 
 from dnlab.images.archive import image_config, write_image_archive
@@ -16,21 +16,22 @@ from dnlab.images.catalogue import CatalogueImage, Substitute
 from dnlab.images.debian import MMDEBSTRAP_OPTIONS, build_debian_rootfs
 from dnlab.images.packages import debian_architecture
 from dnlab.images.store import cache_dir
-from dnlab.labels import image_labels, own_image_labels
+from dnlab.labels import RECIPE, image_labels, own_image_labels
 
 RootfsBuilder = Callable[[Substitute, Path, Callable[[str], None]], tuple[str, str]]
 BUILDERS: dict[str, RootfsBuilder] = {"busybox": build_busybox_rootfs, "debian": build_debian_rootfs}
 BUILDER_OPTIONS: dict[str, tuple[str, ...]] = {"debian": MMDEBSTRAP_OPTIONS}
+LATER_FIELDS = ("entrypoint", "remove")
+"""Substitute fields added after the first images were cached: left out of the key while empty."""
 
 
 def recipe_key(substitute: Substitute) -> str:
-    """A short hash of everything that shapes a substitute; it names the substitute's cache file.
-
-    Fields left at their default are left out, so a new optional field changes no existing key.
-    """
-    shape = {f.name: getattr(substitute, f.name) for f in fields(substitute)
-             if f.name in ("base", "title", "packages", "version_of", "cmd") or getattr(substitute, f.name) != f.default}
-    recipe = {"substitute": _plain(shape), "builder": BUILDER_OPTIONS.get(substitute.base, ())}
+    """A short hash of everything that shapes a substitute; it names the substitute's cache file."""
+    shape = asdict(substitute)
+    for name in LATER_FIELDS:
+        if not shape[name]:
+            del shape[name]
+    recipe = {"substitute": shape, "builder": BUILDER_OPTIONS.get(substitute.base, ())}
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -55,7 +56,7 @@ def build_archive(image: CatalogueImage, on_phase: Callable[[str], None]) -> Pat
         version, source = BUILDERS[substitute.base](substitute, rootfs, on_phase)
         on_phase("writing the image archive")
         make_labels = own_image_labels if image.own else image_labels
-        labels = make_labels(image.reference, substitute.title, version, source)
+        labels = {**make_labels(image.reference, substitute.title, version, source), RECIPE: recipe_key(substitute)}
         partial = Path(work) / "image.tar"
         write_image_archive(rootfs, image_config(image, labels, debian_architecture()), image.reference, partial)
         os.replace(partial, archive)
@@ -67,11 +68,3 @@ def build_archive(image: CatalogueImage, on_phase: Callable[[str], None]) -> Pat
 def _file_name(reference: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", reference)
 
-
-def _plain(value: object) -> object:
-    """``value`` with dataclasses (File, Link) as dicts, as ``dataclasses.asdict`` would give."""
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    return value

@@ -116,10 +116,12 @@ while read -r _ point type options _; do
         cgroup:*) kind=cgroup flags="$name" ;;
         *) continue ;;
     esac
-    if mount -t "$kind" -o "$flags" "$kind" "$point" 2>/dev/null; then
-        say "mounted cgroup $name read-write"
+    if ! umount "$point" 2>/dev/null; then
+        say "skipped: cgroup $name stays read-only (cannot unmount it)"
+    elif mount -t "$kind" -o "$flags" "$kind" "$point" 2>/dev/null; then
+        say "remounted cgroup $name read-write"
     else
-        say "skipped: cgroup $name stays read-only"
+        say "skipped: cgroup $name could not be mounted again; containers in this node go without it"
     fi
 done <<EOF
 $mounts

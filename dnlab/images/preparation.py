@@ -20,11 +20,11 @@ from tqdm.notebook import tqdm as notebook_tqdm
 from dnlab.errors import ImageError
 from dnlab.images import store
 from dnlab.images.archive import CREATED_BY, load_archive
-from dnlab.images.build import build_archive, cached_archive
+from dnlab.images.build import build_archive, cached_archive, recipe_key
 from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, find
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
 from dnlab.views.tables import human_size, short_id
-from dnlab.labels import OWN_IMAGE, SUBSTITUTE_FOR
+from dnlab.labels import OWN_IMAGE, RECIPE, SUBSTITUTE_FOR
 
 REGISTRY_VARIABLE = "DNLAB_REGISTRY"
 REGISTRY_MODES = ("auto", "off")
@@ -92,11 +92,31 @@ def catalogue_entry(reference: str) -> CatalogueImage:
 
 
 def prepare_one(client: docker.DockerClient, image: CatalogueImage, registry: Registry, progress: bool) -> Prepared:
-    """Make one course image present and say how."""
+    """Make one course image present and say how.
+
+    A present image is used as it is, unless dnlab built it from an older recipe: then the
+    current one is built (or imported from the cache) and the old image removed if unused.
+    """
     reference = image.reference
     attrs = inspect_or_none(client, reference)
-    if attrs:
+    if attrs and not (outdated(image, attrs) and made_by_dnlab(client, attrs["Id"])):
         return describe(reference, attrs, "local")
+    prepared = make_present(client, image, registry, progress)
+    if attrs and attrs["Id"] != client.api.inspect_image(reference)["Id"]:
+        with contextlib.suppress(APIError):
+            client.api.remove_image(attrs["Id"])  # refused while a container still uses it
+    return prepared
+
+
+def outdated(image: CatalogueImage, attrs: dict[str, Any]) -> bool:
+    """True when ``attrs`` are of an image dnlab built from an older recipe of ``image``."""
+    built_from = labels_of(attrs).get(RECIPE)
+    return built_from is not None and built_from != recipe_key(image.substitute)
+
+
+def make_present(client: docker.DockerClient, image: CatalogueImage, registry: Registry, progress: bool) -> Prepared:
+    """Pull ``image``, or import its substitute from the cache, or build it."""
+    reference = image.reference
     if not image.own and registry.answers(reference):
         with contextlib.suppress(ImageError):
             return describe(reference, pull(client, reference, progress), "pulled")

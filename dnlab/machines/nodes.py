@@ -31,9 +31,10 @@ READY_TIMEOUT_S = 90
 REAL_MACHINES_VARIABLE = "DNLAB_MACHINES"
 SECURE_ENOUGH = {  # where plain --privileged fails ("unable to apply caps"): the verified set
     "cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
-    "security_opt": ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+    "security_opt": ["seccomp=unconfined", "apparmor=unconfined"],
     "device_cgroup_rules": ["a *:* rwm"],
 }
+UNMASKED = {"MaskedPaths": [], "ReadonlyPaths": []}  # the CLI's --security-opt systempaths=unconfined
 
 
 def machine_names(count: int) -> list[str]:
@@ -101,6 +102,8 @@ def _create(api: docker.APIClient, machine: str, privileged: bool) -> str:
         binds={volume: {"bind": "/var/lib/docker", "mode": "rw"},
                str(socket_dir): {"bind": SOCKET_DIR_IN_NODE, "mode": "rw"}},
         network_mode=UNDERLAY, **extra)
+    if not privileged:
+        host_config.update(UNMASKED)
     networking = api.create_networking_config({UNDERLAY: api.create_endpoint_config(ipv4_address=underlay_ip(machine))})
     created = api.create_container(NODE_IMAGE, name=container_name(machine), hostname=machine, labels=_labels(),
                                    environment={"DNLAB_NODE_SOCKET_DIR": SOCKET_DIR_IN_NODE},

@@ -92,7 +92,8 @@ def help_text(command: Command | None = None) -> str:
     rows = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS]
     return ("%%dnet runs docker CLI commands, one per line, through the Docker SDK for Python.\n"
             "Also: %dnet lab NAME (start a lab, removing what an earlier run of it left),\n"
-            "      %dnet topology (a picture of the lab), %dnet panel (a live panel of the lab).\n"
+            "      %dnet topology (a picture of the lab), %dnet panel (a live panel of the lab),\n"
+            "      %dnet machines up [N] | ls | down (lab machines: Docker hosts for the swarm exercises).\n"
             "On a lab machine: %%dnet --on machine1 (the whole cell) or %dnet --on machine1 COMMAND;\n"
             "      swarm init, join and leave only ever run there, never on your own engine.\n"
             "%%dnet --needs macvlan skips the cell on an engine without that feature.\n"

@@ -35,15 +35,17 @@ class Output:
 
 @dataclass
 class CommandHeader:
-    """The command line shown above its result when a cell runs several commands."""
+    """The command line shown above its result when a cell runs several commands; on a lab
+    machine (``%%dnet --on machine1``) the prompt names it: ``machine1 $ docker swarm init``."""
 
     text: str
+    machine: str | None = None
 
     def __repr__(self) -> str:
-        return f"$ docker {self.text}"
+        return f"{self.machine + ' ' if self.machine else ''}$ docker {self.text}"
 
     def _repr_html_(self) -> str:
-        return f"<code style='color:#555'>$ docker {html.escape(self.text)}</code>"
+        return f"<code style='color:#555'>{html.escape(repr(self))}</code>"
 
 
 @dataclass
@@ -158,3 +160,85 @@ class CleanupReport:
 
     def _repr_html_(self) -> str:
         return "<br>".join(html.escape(line) for line in self.lines())
+
+
+@dataclass
+class SwarmInit:
+    """Like the output of `docker swarm init`; ``.join_token`` (worker) and ``.address`` for the
+    `swarm join` of the other machines."""
+
+    node_id: str
+    join_token: str
+    address: str
+    port: int = 2377
+
+    @property
+    def join_command(self) -> str:
+        return f"docker swarm join --token {self.join_token} {self.address}:{self.port}"
+
+    def __repr__(self) -> str:
+        return (f"Swarm initialized: current node ({self.node_id}) is now a manager.\n\n"
+                f"To add a worker to this swarm, run the following command:\n\n    {self.join_command}\n\n"
+                "To add a manager to this swarm, run 'docker swarm join-token manager' "
+                "and follow the instructions.")
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(repr(self))}</pre>"
+
+
+@dataclass
+class SystemInfo:
+    """Like `docker info`: ``.df`` its swarm part (as the CLI words it), ``.attrs`` all of it."""
+
+    attrs: Attrs
+    df: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.df = tables.swarm_info_table(self.attrs)
+
+    @property
+    def swarm(self) -> str:
+        """``inactive``, ``active``, ``pending``, ``error`` or ``locked``."""
+        return (self.attrs.get("Swarm") or {}).get("LocalNodeState") or "inactive"
+
+    def __repr__(self) -> str:
+        head = f"Server: {self.attrs.get('Name', '?')}, Docker {self.attrs.get('ServerVersion', '?')}"
+        rows = [f" {what}: {value}" if what == "Swarm" else f"  {what}: {value}"
+                for what, value in self.df.itertuples(index=False)]
+        return "\n".join([head, *rows])
+
+    def _repr_html_(self) -> str:
+        head = html.escape(repr(self).splitlines()[0])
+        return f"<b>{head}</b>{_table_html(self.df)}"
+
+
+@dataclass
+class ServiceInspect:
+    """Like `docker service inspect`: ``.df`` a row per network with its virtual IP, ``.attrs`` the JSON."""
+
+    attrs: Attrs
+    network_names: dict[str, str] = field(default_factory=dict)
+    df: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.df = tables.service_summary_table(self.attrs, self.network_names)
+
+    @property
+    def name(self) -> str:
+        return self.attrs["Spec"]["Name"]
+
+    @property
+    def endpoint_mode(self) -> str:
+        return tables.endpoint_mode(self.attrs)
+
+    @property
+    def headline(self) -> str:
+        note = {"vip": "its name resolves to one virtual IP per network",
+                "dnsrr": "its name resolves to its tasks' own IPs (no virtual IP)"}.get(self.endpoint_mode, "")
+        return f"service {self.name}: endpoint mode {self.endpoint_mode}, {note}"
+
+    def __repr__(self) -> str:
+        return f"{self.headline}\n{_table_text(self.df)}"
+
+    def _repr_html_(self) -> str:
+        return f"<b>{html.escape(self.headline)}</b>{_table_html(self.df)}"

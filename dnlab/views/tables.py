@@ -154,3 +154,174 @@ def network_containers_table(attrs: Attrs) -> pd.DataFrame:
                     "IPV4 ADDRESS": c.get("IPv4Address", ""), "MAC ADDRESS": c.get("MacAddress", "")}
                    for cid, c in (attrs.get("Containers") or {}).items()), key=lambda r: r["CONTAINER"])
     return pd.DataFrame(rows, columns=["CONTAINER", "CONTAINER ID", "IPV4 ADDRESS", "MAC ADDRESS"])
+
+
+# Swarm mode: `docker info` (its swarm part), `node ls`, `service ls`, `service ps`, `service inspect`.
+
+def _title(word: str) -> str:
+    """The CLI's way of printing a state: ``running`` -> ``Running``."""
+    return word[:1].upper() + word[1:]
+
+
+def parse_time(text: str) -> float | None:
+    """Seconds since the epoch of the engine's RFC 3339 times (nanoseconds, ``Z``); None for its zero time."""
+    import datetime
+    import re
+
+    if not text or text.startswith("0001-"):
+        return None
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text).replace("Z", "+00:00")
+    return datetime.datetime.fromisoformat(text).timestamp()
+
+
+def service_image(spec_image: str) -> str:
+    """The image as the CLI shows it: without the ``@sha256:...`` digest the engine may have pinned."""
+    return spec_image.split("@", 1)[0]
+
+
+def swarm_rows(info: Attrs) -> list[tuple[str, str]]:
+    """The swarm part of `docker info`, as (field, value) pairs in the CLI's order and words."""
+    swarm = info.get("Swarm") or {}
+    state = swarm.get("LocalNodeState") or "inactive"
+    rows = [("Swarm", state)]
+    if state not in ("active", "pending", "error", "locked"):
+        return rows
+    if swarm.get("Error"):
+        rows.append(("Error", swarm["Error"]))
+    rows += [("NodeID", swarm.get("NodeID", "")), ("Is Manager", str(bool(swarm.get("ControlAvailable"))).lower())]
+    cluster = swarm.get("Cluster") or {}
+    if swarm.get("ControlAvailable") and cluster:
+        rows += [("ClusterID", cluster.get("ID", "")), ("Managers", str(swarm.get("Managers", ""))),
+                 ("Nodes", str(swarm.get("Nodes", ""))),
+                 ("Default Address Pool", " ".join(cluster.get("DefaultAddrPool") or [])),
+                 ("SubnetSize", str(cluster.get("SubnetSize", ""))),
+                 ("Data Path Port", str(cluster.get("DataPathPort", "")))]
+    rows.append(("Node Address", swarm.get("NodeAddr", "")))
+    managers = ", ".join(m.get("Addr", "") for m in swarm.get("RemoteManagers") or [])
+    if managers:
+        rows.append(("Manager Addresses", managers))
+    return rows
+
+
+def swarm_info_table(info: Attrs) -> pd.DataFrame:
+    """The swarm part of `docker info` from ``client.info()``: one row per field."""
+    return pd.DataFrame(swarm_rows(info), columns=["FIELD", "VALUE"])
+
+
+def nodes_table(nodes: list[Attrs], self_id: str = "") -> pd.DataFrame:
+    """Like `docker node ls`, from ``client.api.nodes()``; ``self_id`` (this engine's node) gets `` *``."""
+    rows = []
+    for node in sorted(nodes, key=lambda n: (n.get("Description") or {}).get("Hostname", "")):
+        manager = node.get("ManagerStatus") or {}
+        role = "Leader" if manager.get("Leader") else _title(manager.get("Reachability", ""))
+        description = node.get("Description") or {}
+        rows.append({"ID": node["ID"] + (" *" if node["ID"] == self_id else ""),
+                     "HOSTNAME": description.get("Hostname", ""),
+                     "STATUS": _title((node.get("Status") or {}).get("State", "")),
+                     "AVAILABILITY": _title((node.get("Spec") or {}).get("Availability", "")),
+                     "MANAGER STATUS": role,
+                     "ENGINE VERSION": (description.get("Engine") or {}).get("EngineVersion", "")})
+    columns = ["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"]
+    return pd.DataFrame(rows, columns=columns).set_index("ID")
+
+
+def service_mode(spec: Attrs) -> str:
+    """``replicated`` or ``global`` (or a job mode), as `service ls` says it."""
+    mode = spec.get("Mode") or {"Replicated": {}}
+    return {"Replicated": "replicated", "Global": "global", "ReplicatedJob": "replicated job",
+            "GlobalJob": "global job"}.get(next(iter(mode), ""), "")
+
+
+def desired_replicas(spec: Attrs) -> int | None:
+    """The replicas a replicated service asks for (None for global services)."""
+    replicated = (spec.get("Mode") or {}).get("Replicated")
+    return None if replicated is None else int(replicated.get("Replicas", 1))
+
+
+def running_tasks(tasks: list[Attrs], service_id: str) -> int:
+    return sum(1 for t in tasks if t.get("ServiceID") == service_id and t.get("DesiredState") == "running"
+               and (t.get("Status") or {}).get("State") == "running")
+
+
+def format_service_ports(service: Attrs) -> str:
+    """The PORTS column of `service ls`: ``*:8080->80/tcp``."""
+    ports = (service.get("Endpoint") or {}).get("Ports") or []
+    return ", ".join(f"*:{p['PublishedPort']}->{p['TargetPort']}/{p.get('Protocol', 'tcp')}"
+                     for p in ports if p.get("PublishedPort"))
+
+
+def services_table(services: list[Attrs], tasks: list[Attrs] | None = None) -> pd.DataFrame:
+    """Like `docker service ls`, from ``client.api.services(status=True)``; without the engine's
+    ``ServiceStatus`` (before API 1.41) REPLICAS is counted from ``tasks``."""
+    rows = []
+    for service in sorted(services, key=lambda s: s["Spec"]["Name"]):
+        spec, status = service["Spec"], service.get("ServiceStatus")
+        if status:
+            replicas = f"{status.get('RunningTasks', 0)}/{status.get('DesiredTasks', 0)}"
+        else:
+            desired = desired_replicas(spec)
+            replicas = f"{running_tasks(tasks or [], service['ID'])}/{'' if desired is None else desired}"
+        rows.append({"ID": short_id(service["ID"]), "NAME": spec["Name"], "MODE": service_mode(spec),
+                     "REPLICAS": replicas,
+                     "IMAGE": service_image(spec["TaskTemplate"]["ContainerSpec"]["Image"]),
+                     "PORTS": format_service_ports(service)})
+    return pd.DataFrame(rows, columns=["ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"]).set_index("ID")
+
+
+def task_name(task: Attrs, service_names: dict[str, str]) -> str:
+    """``web.1`` (replicated: service name and slot) or ``web.NODEID`` (global), as the CLI names tasks."""
+    service = service_names.get(task.get("ServiceID", ""), short_id(task.get("ServiceID", "")))
+    return f"{service}.{task['Slot']}" if task.get("Slot") else f"{service}.{task.get('NodeID', '')}"
+
+
+def task_state(task: Attrs, now: float | None = None) -> str:
+    """The CURRENT STATE column: ``Running 12 seconds ago``."""
+    status = task.get("Status") or {}
+    since = parse_time(status.get("Timestamp", ""))
+    age = "" if since is None else f" {human_duration((now or time.time()) - since).lower()} ago"
+    return _title(status.get("State", "")) + age
+
+
+def tasks_table(tasks: list[Attrs], service_names: dict[str, str], node_names: dict[str, str],
+                now: float | None = None) -> pd.DataFrame:
+    """Like `docker service ps`, from ``client.api.tasks()``: by task name, newest first within a
+    slot, older tasks of a slot indented with ``\\_`` as the CLI does."""
+    def created(task: Attrs) -> float:
+        return parse_time((task.get("CreatedAt") or "")) or 0.0
+
+    ordered = sorted(tasks, key=lambda t: (task_name(t, service_names), -created(t)))
+    rows, previous = [], None
+    for task in ordered:
+        name = task_name(task, service_names)
+        error = (task.get("Status") or {}).get("Err", "")
+        rows.append({"ID": short_id(task["ID"]), "NAME": name if name != previous else f" \\_ {name}",
+                     "IMAGE": service_image(task["Spec"]["ContainerSpec"]["Image"]),
+                     "NODE": node_names.get(task.get("NodeID", ""), ""),
+                     "DESIRED STATE": _title(task.get("DesiredState", "")),
+                     "CURRENT STATE": task_state(task, now), "ERROR": f'"{error}"' if error else ""})
+        previous = name
+    columns = ["ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"]
+    return pd.DataFrame(rows, columns=columns).set_index("ID")
+
+
+def endpoint_mode(service: Attrs) -> str:
+    """``vip`` (the default) or ``dnsrr``."""
+    return ((service.get("Spec") or {}).get("EndpointSpec") or {}).get("Mode") or "vip"
+
+
+def service_summary_table(service: Attrs, network_names: dict[str, str]) -> pd.DataFrame:
+    """A service's essentials from ``docker service inspect``: a row per network it is on, with
+    its virtual IP there (none in ``dnsrr`` mode: the name resolves to the tasks' own IPs)."""
+    spec = service["Spec"]
+    desired = desired_replicas(spec)
+    vips = {v.get("NetworkID", ""): v.get("Addr", "") for v in (service.get("Endpoint") or {}).get("VirtualIPs") or []}
+    attached = [n.get("Target", "") for n in (spec.get("TaskTemplate") or {}).get("Networks") or spec.get("Networks") or []]
+    networks = list(dict.fromkeys([*attached, *vips])) or [""]
+    base = {"NAME": spec["Name"], "SERVICE ID": short_id(service["ID"]), "MODE": service_mode(spec),
+            "REPLICAS": "" if desired is None else desired,
+            "IMAGE": service_image(spec["TaskTemplate"]["ContainerSpec"]["Image"]),
+            "ENDPOINT MODE": endpoint_mode(service)}
+    rows = [{**base, "NETWORK": network_names.get(net, short_id(net)), "VIRTUAL IP": vips.get(net, "")}
+            for net in networks]
+    columns = ["NAME", "SERVICE ID", "MODE", "REPLICAS", "IMAGE", "ENDPOINT MODE", "NETWORK", "VIRTUAL IP"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,17 +1,27 @@
-"""The course images against a real Docker engine, offline (DNLAB_REGISTRY=off: never a pull)."""
+"""The course images against a real Docker engine, offline (DNLAB_REGISTRY=off: never a pull).
+
+Tests marked ``slow`` prepare the images that are not everyday ones (postgres:12, dnlab/node):
+about a minute each to build on a first run, seconds from the cache. ``-m "not slow"`` skips them.
+"""
 from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import subprocess
 import tarfile
+import tempfile
+import time
+from pathlib import Path
 
+import docker
 import pytest
-from docker.errors import APIError, NotFound
+from docker.errors import APIError, ContainerError, DockerException, NotFound
 
-from dnlab.images import CATALOGUE, owned_image_ids, prepare
-from dnlab.images.describe import SOURCE, TITLE
-from dnlab.labels import SUBSTITUTE_FOR
+from dnlab.images import owned_image_ids, prepare
+from dnlab.images.catalogue import EVERYDAY, NODE, POSTGRES
+from dnlab.images.describe import SOURCE, TITLE, VERSION
+from dnlab.labels import OWN_IMAGE, SUBSTITUTE_FOR
 
 pytestmark = pytest.mark.engine
 
@@ -20,6 +30,19 @@ NGINX_NAME = "dnlab-test-images-nginx"
 ALPINE_NAME = "dnlab-test-images-alpine"
 CLASH_NAME = "dnlab-test-images-nginx-clash"
 FOREIGN = ("dnlab-test-planted:1", "dnlab-test-planted-labelled:1", "dnlab-test-derived:1")
+PG_NETWORK = "dnlab-test-images-pg-net"
+PG_NAME = "dnlab-test-images-database-app"
+PG_ENV = {"POSTGRES_USER": "user", "POSTGRES_PASSWORD": "trek-secret", "POSTGRES_DB": "db"}
+NODE_NAME = "dnlab-test-images-node"
+NODE_VOLUME = "dnlab-test-images-node-docker"
+NODE_NETWORK = "dnlab-test-images-underlay"
+NODE_SOCKET_DIR = "/run/dnlab-node"
+READY_TIMEOUT_S = 120  # a bound on waiting, not an assertion about speed
+NODE_CAPABILITIES = {  # where --privileged fails with "unable to apply caps" (ENGINE-NOTES section 4)
+    "cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
+    "security_opt": ["seccomp=unconfined", "apparmor=unconfined"],
+    "device_cgroup_rules": ["a *:* rwm"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +54,21 @@ def offline():
 
 @pytest.fixture(scope="module")
 def prepared(client, offline) -> dict:
-    """Both course images, prepared offline; skips if a non-dnlab image holds one of the tags."""
+    """The everyday course images, prepared offline; skips if a non-dnlab image holds one of the tags."""
+    skip_unless_dnlabs(client, EVERYDAY)
+    return {status.reference: status for status in prepare(client, progress=False)}
+
+
+def skip_unless_dnlabs(client, images) -> None:
+    """Skip when one of ``images`` is present on the engine but is not dnlab's own build."""
     owned = owned_image_ids(client)
-    for image in CATALOGUE:
+    for image in images:
         try:
             found = client.api.inspect_image(image.reference)
         except NotFound:
             continue
         if found["Id"] not in owned:
-            pytest.skip(f"{image.reference} here is not dnlab's substitute; leaving it alone")
-    return {status.reference: status for status in prepare(client, progress=False)}
+            pytest.skip(f"{image.reference} here is not dnlab's; leaving it alone")
 
 
 @pytest.fixture(scope="class")
@@ -64,8 +92,12 @@ def run_in(container, command: str) -> str:
     return text
 
 
-def test_both_images_are_labelled_substitutes(client, prepared) -> None:
-    for image in CATALOGUE:
+def test_prepare_without_refs_prepares_the_everyday_images(prepared) -> None:
+    assert list(prepared) == [image.reference for image in EVERYDAY] == ["alpine:latest", "nginx:latest"]
+
+
+def test_everyday_images_are_labelled_substitutes(client, prepared) -> None:
+    for image in EVERYDAY:
         status = prepared[image.reference]
         labels = client.api.inspect_image(image.reference)["Config"]["Labels"]
         assert status.substitute and status.how in {"local", "built", "imported from cache"}
@@ -120,11 +152,11 @@ def test_a_second_prepare_makes_one_engine_call_per_image(client, prepared, monk
 
     monkeypatch.setattr(client.api, "send", counting_send)
     statuses = prepare(client, progress=False)
-    assert [status.how for status in statuses] == ["local"] * len(CATALOGUE)
-    assert len(requests_sent) == len(CATALOGUE)
+    assert [status.how for status in statuses] == ["local"] * len(EVERYDAY)
+    assert len(requests_sent) == len(EVERYDAY)
 
 
-@pytest.mark.parametrize("reference", [image.reference for image in CATALOGUE])
+@pytest.mark.parametrize("reference", [image.reference for image in EVERYDAY])
 def test_a_removed_substitute_comes_back_from_the_cache_unchanged(client, prepared, reference) -> None:
     try:
         client.api.remove_image(reference)
@@ -161,6 +193,150 @@ def foreign_images(client):
 
 def test_owned_images_are_the_substitutes_and_never_a_foreign_image(client, prepared, foreign_images) -> None:
     owned = owned_image_ids(client)
-    substitutes = {client.api.inspect_image(image.reference)["Id"] for image in CATALOGUE}
+    substitutes = {client.api.inspect_image(image.reference)["Id"] for image in EVERYDAY}
     assert substitutes <= owned
     assert not owned & set(foreign_images)
+
+
+# postgres:12 (Activity 6.02's database-app): Debian's PostgreSQL 15 standing in
+
+@pytest.fixture(scope="module")
+def postgres(client, offline):
+    """The postgres substitute, running as database-app on a user-defined network."""
+    skip_unless_dnlabs(client, [POSTGRES])
+    (status,) = prepare(client, [POSTGRES.reference], progress=False)
+    network = client.networks.create(PG_NETWORK, driver="bridge")
+    database = client.containers.create(POSTGRES.reference, name=PG_NAME, environment=PG_ENV)
+    network.connect(database, aliases=["database-app"])
+    database.start()
+    try:
+        wait_until(lambda: database.exec_run(["pg_isready", "-q", "-h", "127.0.0.1"]).exit_code == 0, database)
+        yield status, database
+    finally:
+        database.remove(force=True, v=True)
+        network.remove()
+
+
+def wait_until(ready, container) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while not ready():
+        container.reload()
+        if container.status != "running" or time.monotonic() > deadline:
+            pytest.fail(f"{container.name} is {container.status}, not ready. Its log:\n{container.logs().decode()}")
+        time.sleep(0.5)
+
+
+def psql(client, password: str, query: str = "select 1") -> str:
+    """Like `docker run --rm --network NET -e PGPASSWORD=... postgres:12 psql -h database-app ...`."""
+    command = ["psql", "-h", "database-app", "-U", "user", "-d", "db", "-c", query]
+    return client.containers.run(POSTGRES.reference, command, network=PG_NETWORK, environment={"PGPASSWORD": password},
+                                 remove=True, stderr=True).decode()
+
+
+@pytest.mark.slow
+def test_postgres_answers_a_query_from_another_container(client, postgres) -> None:
+    assert "(1 row)" in psql(client, PG_ENV["POSTGRES_PASSWORD"])
+    assert "db | user" in psql(client, PG_ENV["POSTGRES_PASSWORD"], "select current_database() || ' | ' || current_user")
+
+
+@pytest.mark.slow
+def test_postgres_refuses_a_wrong_password(client, postgres) -> None:
+    with pytest.raises(ContainerError) as refused:
+        psql(client, "not-the-password")
+    assert b'password authentication failed for user "user"' in refused.value.stderr
+
+
+@pytest.mark.slow
+def test_postgres_is_labelled_truthfully(client, postgres) -> None:
+    status, database = postgres
+    labels = client.api.inspect_image(POSTGRES.reference)["Config"]["Labels"]
+    assert labels[SUBSTITUTE_FOR] == "postgres:12" and labels[TITLE] == "PostgreSQL 15 (Debian bookworm postgresql)"
+    installed = database.exec_run(["dpkg-query", "-W", "-f=${Version}", "postgresql-15"]).output.decode()
+    assert labels[VERSION] == status.version == installed and installed.startswith("15.")
+    assert b"starting PostgreSQL 15" in database.logs()
+
+
+@pytest.mark.slow
+def test_postgres_without_a_password_exits_1_like_the_official_image(client, postgres) -> None:
+    lonely = client.containers.run(POSTGRES.reference, detach=True)
+    try:
+        assert lonely.wait(timeout=60)["StatusCode"] == 1
+        assert b"Error: Database is uninitialized and superuser password is not specified." in lonely.logs()
+    finally:
+        lonely.remove(force=True, v=True)
+
+
+# dnlab/node:latest: a lab machine (its own Docker engine) on a user-defined bridge
+
+@pytest.fixture(scope="module")
+def node(client, prepared):
+    """A node started as dnlab's lab machines start: plain --privileged, else the capability set."""
+    skip_unless_dnlabs(client, [NODE])
+    (status,) = prepare(client, [NODE.reference], progress=False)
+    api = client.api
+    socket_dir = Path(tempfile.mkdtemp(prefix="dnlab-test-images-node-"))
+    api.create_network(NODE_NETWORK, driver="bridge")
+    api.create_volume(NODE_VOLUME)
+    try:
+        node_id = start_node(api, socket_dir)
+        yield status, node_id, wait_for_engine(api, node_id, socket_dir / "docker.sock")
+    finally:
+        with contextlib.suppress(NotFound):
+            api.remove_container(NODE_NAME, force=True)
+        api.remove_volume(NODE_VOLUME)
+        api.remove_network(NODE_NETWORK)
+        shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def start_node(api, socket_dir: Path) -> str:
+    for extra in ({"privileged": True}, NODE_CAPABILITIES):
+        host_config = api.create_host_config(
+            binds={NODE_VOLUME: {"bind": "/var/lib/docker", "mode": "rw"},
+                   str(socket_dir): {"bind": NODE_SOCKET_DIR, "mode": "rw"}},
+            network_mode=NODE_NETWORK, **extra)
+        if not extra.get("privileged"):  # what the docker CLI sends for --security-opt systempaths=unconfined
+            host_config.update(MaskedPaths=[], ReadonlyPaths=[])
+        node_id = api.create_container(NODE.reference, name=NODE_NAME, hostname="machine1", host_config=host_config,
+                                       environment={"DNLAB_NODE_SOCKET_DIR": NODE_SOCKET_DIR})["Id"]
+        try:
+            api.start(node_id)
+            return node_id
+        except APIError as exc:
+            api.remove_container(node_id, force=True)
+            if "caps" not in str(exc.explanation) or not extra.get("privileged"):
+                raise
+    raise AssertionError("unreachable")
+
+
+def wait_for_engine(api, node_id: str, socket: Path) -> docker.DockerClient:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if socket.exists():
+            with contextlib.suppress(DockerException, OSError):
+                inner = docker.DockerClient(base_url=f"unix://{socket}", timeout=120)
+                inner.ping()
+                return inner
+        if not api.inspect_container(node_id)["State"]["Running"]:
+            break
+        time.sleep(0.25)
+    pytest.fail(f"the node's engine did not answer on {socket}. Its log:\n{api.logs(node_id).decode()}")
+
+
+@pytest.mark.slow
+def test_a_node_runs_its_own_engine_and_a_container_in_it(client, node) -> None:
+    status, node_id, inner = node
+    assert status.own and not status.substitute
+    labels = client.api.inspect_image(NODE.reference)["Config"]["Labels"]
+    assert labels[OWN_IMAGE] == NODE.reference and SUBSTITUTE_FOR not in labels
+    info = inner.info()
+    assert info["Name"] == "machine1" and info["ID"] != client.info()["ID"]
+    assert not inner.api.images(name="alpine")
+    for message in inner.api.load_image(client.api.get_image("alpine:latest")):
+        assert "error" not in message, message
+    output = inner.containers.run("alpine:latest", ["sh", "-c", "echo hello from $(hostname)"], hostname="inner",
+                                  remove=True)
+    assert output == b"hello from inner\n"
+    log = client.api.logs(node_id).decode()
+    assert "dnlab-node: starting dockerd" in log and "cgroup parent dnlab-node" in log
+    assert NODE.reference in {tag for image in client.api.images() for tag in image["RepoTags"] or []}
+    assert client.api.inspect_image(NODE.reference)["Id"] in owned_image_ids(client)

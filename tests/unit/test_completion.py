@@ -94,3 +94,15 @@ def test_loading_twice_registers_one_matcher(complete):
     shell.extension_manager.reload_extension("dnlab")
     ids = [getattr(m, "matcher_identifier", None) for m in shell.Completer.custom_matchers]
     assert ids.count(MATCHER_ID) == 1
+
+
+def test_swarm_commands_and_their_choices(complete):
+    assert set(complete("%%dnet\nservice ")) == {"create", "inspect", "logs", "ls", "list", "ps", "rm", "remove"}
+    assert complete("%%dnet\nswarm join-token ") == ["manager", "worker"]
+    assert complete("%%dnet\nservice create --endpoint-mode ") == ["dnsrr", "vip"]
+    assert complete("%%dnet\nservice create --endpoint-mode d") == ["dnsrr"]
+
+
+def test_a_line_magic_on_a_machine_completes_its_command(complete):
+    assert complete("%dnet --on machine1 swarm j") == ["join", "join-token"]
+    assert complete("%%dnet --on machine1\nswarm l") == ["leave"]

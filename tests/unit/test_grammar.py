@@ -8,15 +8,20 @@ from dnlab.parser import COMMANDS, FORMS, parse_cell
 
 SAMPLE_VALUES = {"subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "ip_range": "10.9.0.0/25",
                  "options": "parent=x", "ipv4_address": "10.9.0.5", "links": "a:b", "ports": "8080:80",
-                 "environment": "A=1", "tail": "5", "timeout": "3", "dns": "10.9.0.53"}
+                 "environment": "A=1", "tail": "5", "timeout": "3", "dns": "10.9.0.53",
+                 "replicas": "2", "endpoint_mode": "dnsrr", "env": "A=1", "constraints": "node.role==worker",
+                 "join_token": "SWMTKN-1-x", "networks": "overlaynet", "advertise_addr": "10.210.0.2"}
 SAMPLE_ARGS = {"image": "alpine:latest", "command": "", "cmd": "true", "names": "x", "name": "x",
-               "network": "n", "container": "c", "reference": "alpine:latest"}
+               "network": "n", "container": "c", "reference": "alpine:latest", "args": "sleep 60",
+               "remote_addr": "10.210.0.2:2377", "role": "worker", "service": "web"}
 
 
 def sample_line(command, extra: str = "") -> str:
     args = " ".join(SAMPLE_ARGS[a.dest] for a in command.args)
     with_gateway = " --subnet 10.9.0.0/24" if "--gateway" in extra else ""
-    return f"{command.forms[0]} {extra}{with_gateway} {args}".strip()
+    required = "".join(f" {o.flags[-1]} {SAMPLE_VALUES[o.dest]}" for o in command.options
+                       if o.required and not any(extra.startswith(f) for f in o.flags))
+    return f"{command.forms[0]} {extra}{with_gateway}{required} {args}".strip()
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.key)
@@ -50,6 +55,27 @@ def test_forms_are_unique_and_cover_the_management_commands():
         assert FORMS[tuple(short.split())] is FORMS[tuple(long.split())]
 
 
+def test_required_flags_and_choices_are_checked_before_anything_runs():
+    from dnlab.parser import DnetUsageError
+
+    with pytest.raises(DnetUsageError, match="`docker swarm join` needs --token TOKEN"):
+        parse_cell("swarm join 10.210.0.2")
+    with pytest.raises(DnetUsageError, match="invalid choice: 'boss'"):
+        parse_cell("swarm join-token boss")
+    with pytest.raises(DnetUsageError, match="--endpoint-mode: invalid choice: 'rr'"):
+        parse_cell("service create --endpoint-mode rr alpine:latest")
+
+
+def test_service_create_keeps_the_command_after_the_image():
+    [inv] = parse_cell("service create -t --replicas 2 --name web --network net1 --network net2 "
+                       "--endpoint-mode dnsrr --constraint node.role==worker -e A=1 alpine:latest sleep 3600 -d")
+    kw = inv.kwargs
+    assert (kw["tty"], kw["detach"], kw["replicas"], kw["name"]) == (True, False, 2, "web")
+    assert kw["networks"] == ["net1", "net2"] and kw["endpoint_mode"] == "dnsrr"
+    assert kw["constraints"] == ["node.role==worker"] and kw["env"] == ["A=1"]
+    assert (kw["image"], kw["args"]) == ("alpine:latest", ["sleep", "3600", "-d"])
+
+
 def test_combined_short_flags():
     [inv] = parse_cell("run -itd --name c alpine:latest")
     assert (inv.kwargs["stdin_open"], inv.kwargs["tty"], inv.kwargs["detach"]) == (True, True, True)
@@ -68,3 +94,8 @@ def test_help_for_a_command_and_for_all():
     assert inv.help
     assert "--subnet" in help_text(inv.command)
     assert all(c.usage_name in help_text() for c in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.key)
+def test_every_commands_function_says_which_docker_command_it_is_like(command):
+    assert ROUTES[command.key].__doc__.startswith("Like `docker " + command.forms[0].split()[0])

@@ -17,13 +17,13 @@ from docker.errors import ImageNotFound
 from dnlab.errors import ImageError
 from dnlab.images import apt_sources, debian, preparation, store
 from dnlab.images.archive import CREATED_BY, image_config, write_image_archive
-from dnlab.images.build import BUILDERS, cached_archive, recipe_key
+from dnlab.images.build import BUILDERS, cached_archive, recipe_key, stale_archives
 from dnlab.images.busybox import write_busybox_tar
-from dnlab.images.catalogue import ALPINE, CATALOGUE, NGINX, Substitute, find
+from dnlab.images.catalogue import ALPINE, CATALOGUE, EVERYDAY, NGINX, NODE, POSTGRES, Substitute, find
 
 from dnlab.views.tables import human_size, short_id
 from dnlab.images.packages import installed_version, package_url
-from dnlab.labels import SUBSTITUTE_FOR, image_labels
+from dnlab.labels import OWN_IMAGE, RECIPE, SUBSTITUTE_FOR, image_labels, own_image_labels
 
 DEB822 = """\
 Types: deb
@@ -76,8 +76,14 @@ BOOKWORM_LINES = [
 
 def test_catalogue_has_the_course_images() -> None:
     references = [image.reference for image in CATALOGUE]
-    assert references[:2] == ["alpine:latest", "nginx:latest"]
+    assert references == ["alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:latest"]
     assert len(set(references)) == len(references)
+
+
+def test_only_the_quick_images_are_everyday_and_only_the_node_is_dnlabs_own() -> None:
+    assert EVERYDAY == (ALPINE, NGINX)
+    assert not POSTGRES.everyday and not NODE.everyday
+    assert [image.reference for image in CATALOGUE if image.own] == ["dnlab/node:latest"]
 
 
 @pytest.mark.parametrize("image", CATALOGUE, ids=lambda image: image.reference)
@@ -85,7 +91,63 @@ def test_every_substitute_can_be_built_and_says_what_it_is(image) -> None:
     substitute = image.substitute
     assert substitute.base in BUILDERS
     assert substitute.version_of in substitute.packages
-    assert substitute.title and substitute.cmd and image.used_for
+    assert substitute.title and (substitute.cmd or substitute.entrypoint) and image.used_for
+
+
+def test_postgres_substitute_says_it_is_postgresql_15_and_runs_like_the_official_image() -> None:
+    substitute = POSTGRES.substitute
+    assert substitute.title == "PostgreSQL 15 (Debian bookworm postgresql)" and substitute.version_of == "postgresql-15"
+    assert {"postgresql-15", "postgresql-client-15"} <= set(substitute.packages)
+    assert substitute.entrypoint == ("docker-entrypoint.sh",) and substitute.cmd == ("postgres",)
+    assert substitute.expose == ("5432/tcp",) and substitute.stop_signal == "SIGINT"
+    assert "PGDATA=/var/lib/postgresql/data" in substitute.env
+    assert any(item.startswith("PATH=/usr/lib/postgresql/15/bin:") for item in substitute.env)
+    assert "var/lib/postgresql/15" in substitute.remove  # Debian's own cluster is not shipped
+
+
+def test_postgres_entrypoint_honours_the_official_variables() -> None:
+    (script,) = POSTGRES.substitute.files
+    assert script.path == "usr/local/bin/docker-entrypoint.sh" and script.mode == 0o755
+    text = script.content
+    assert text.startswith("#!/bin/sh\n")
+    for needed in ("POSTGRES_USER:-postgres", "POSTGRES_DB:-$user", "POSTGRES_HOST_AUTH_METHOD:-scram-sha-256",
+                   "superuser password is not specified", "exit 1", "listen_addresses = '*'",
+                   "host all all all %s", "setpriv --reuid=postgres", 'exec "$@"'):
+        assert needed in text, needed
+
+
+def test_postgres_entrypoint_is_valid_sh() -> None:
+    (script,) = POSTGRES.substitute.files
+    assert subprocess.run(["sh", "-n"], input=script.content, text=True).returncode == 0
+
+
+def test_node_image_is_labelled_as_dnlabs_own_and_runs_its_engine_script() -> None:
+    substitute = NODE.substitute
+    assert substitute.title == "dnlab lab machine: Debian bookworm with docker.io" and substitute.version_of == "docker.io"
+    assert {"docker.io", "iproute2", "iptables", "iputils-ping", "procps", "ca-certificates", "mount"} <= set(
+        substitute.packages)
+    assert substitute.entrypoint == ("/usr/local/bin/dnlab-node",) and substitute.cmd == ()
+    (script,) = substitute.files
+    assert script.path == "usr/local/bin/dnlab-node" and script.mode == 0o755
+    assert subprocess.run(["sh", "-n"], input=script.content, text=True).returncode == 0
+
+
+def test_node_entrypoint_follows_the_verified_recipe() -> None:
+    (script,) = NODE.substitute.files
+    text = script.content
+    for needed in ("mount -o remount,rw /sys", "none,name=systemd", "cgroup2", "DNLAB_NODE_SOCKET_DIR:-/run/dnlab-node",
+                   "export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1", '--cgroup-parent="$cgroup_parent"',
+                   '-H "unix://$socket_dir/docker.sock"', "exec dockerd", 'skipped: cgroup $name'):
+        assert needed in text, needed
+    assert "--ip-forward" not in text  # overlay networks between nodes need forwarding inside a node
+
+
+def test_node_image_archive_is_labelled_as_dnlabs_not_as_a_substitute(tmp_path: Path) -> None:
+    labels = own_image_labels("dnlab/node:latest", NODE.substitute.title, "20.10", "pkg:deb/debian/docker.io@20.10")
+    config = image_config(NODE, labels, "amd64")
+    assert config["config"]["Entrypoint"] == ["/usr/local/bin/dnlab-node"] and config["config"]["Cmd"] == []
+    assert OWN_IMAGE in config["config"]["Labels"] and SUBSTITUTE_FOR not in config["config"]["Labels"]
+    assert config["history"][0]["created_by"] == f"{CREATED_BY}built dnlab/node:latest ({NODE.substitute.title})"
 
 
 def test_nginx_substitute_is_configured_like_the_official_image() -> None:
@@ -108,6 +170,8 @@ def test_alpine_substitute_has_a_root_user_and_a_shell() -> None:
 def test_find_accepts_what_docker_pull_accepts() -> None:
     assert find("nginx") is find("docker.io/library/nginx:latest") is find("library/nginx") is NGINX
     assert find("alpine:latest") is ALPINE
+    assert find("postgres:12") is find("docker.io/library/postgres:12") is POSTGRES
+    assert find("dnlab/node") is find("dnlab/node:latest") is NODE
     assert find("postgres:9") is None and find("nginx:1.25") is None and find("learner/nginx") is None
 
 
@@ -174,6 +238,13 @@ def test_recipe_key_is_stable_for_equal_recipes_and_changes_with_them() -> None:
     assert recipe_key(changed) != recipe_key(NGINX.substitute)
 
 
+def test_recipe_keys_of_the_first_images_did_not_change_when_fields_were_added() -> None:
+    assert recipe_key(ALPINE.substitute) == "11f339f2ab3ff2a8"  # cached archives stay valid
+    assert recipe_key(NGINX.substitute) == "de030a43fca338ba"
+    with_entrypoint = Substitute(**{**vars(NGINX.substitute), "entrypoint": ("/bin/sh",)})
+    assert recipe_key(with_entrypoint) != recipe_key(NGINX.substitute)
+
+
 def test_recipe_key_does_not_depend_on_the_process() -> None:
     code = ("from dnlab.images.build import recipe_key; from dnlab.images.catalogue import NGINX;"
             " print(recipe_key(NGINX.substitute))")
@@ -227,6 +298,25 @@ def test_mmdebstrap_hooks_make_the_recipe_links() -> None:
     hooks = debian.customize_hooks(NGINX.substitute)
     path = '"$1"/var/log/nginx/access.log'
     assert f"--customize-hook=rm -rf {path} && ln -s /dev/stdout {path}" in hooks
+
+
+def test_mmdebstrap_hooks_write_the_entrypoint_and_remove_paths() -> None:
+    hooks = debian.customize_hooks(POSTGRES.substitute)
+    assert any(hook.startswith("--customize-hook=printf %s ") and "docker-entrypoint.sh && chmod 755 " in hook
+               for hook in hooks)
+    assert '--customize-hook=rm -rf "$1"/var/lib/postgresql/15' in hooks
+    assert hooks.index('--customize-hook=rm -rf "$1"/etc/postgresql/15') == len(hooks) - 2
+
+
+def test_a_new_build_removes_archives_of_older_recipes(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DNLAB_CACHE", str(tmp_path))
+    old = tmp_path / "images" / "nginx-latest-0123456789abcdef.tar"
+    other = tmp_path / "images" / "alpine-latest-0123456789abcdef.tar"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old")
+    other.write_bytes(b"other")
+    cached_archive(NGINX).write_bytes(b"new")
+    assert stale_archives(NGINX) == [old]
 
 
 def test_missing_mmdebstrap_without_root_is_an_error_with_the_fix(monkeypatch) -> None:
@@ -308,10 +398,14 @@ class FakeAPI:
     def images(self, quiet: bool = False, all: bool = False, filters: dict | None = None) -> list:
         if quiet:
             return [attrs["Id"] for attrs in self.store.values()]
-        return [attrs for attrs in self.store.values() if SUBSTITUTE_FOR in attrs["Config"]["Labels"]]
+        label = (filters or {}).get("label", SUBSTITUTE_FOR)
+        return [attrs for attrs in self.store.values() if label in attrs["Config"]["Labels"]]
 
     def history(self, image_id: str) -> list:
         return [{"CreatedBy": f"{CREATED_BY}test"}]
+
+    def remove_image(self, image: str) -> None:
+        self.calls.append(f"remove_image {image}")
 
 
 def attrs_of(reference: str, labels: dict) -> dict:
@@ -333,7 +427,8 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 
     def load(client, archive):
         image = next(image for image in CATALOGUE if cached_archive(image) == archive)
-        labels = image_labels(image.reference, image.substitute.title, "1.0", "pkg:deb/debian/x@1.0")
+        make_labels = own_image_labels if image.own else image_labels
+        labels = make_labels(image.reference, image.substitute.title, "1.0", "pkg:deb/debian/x@1.0")
         client.api.store[image.reference] = attrs_of(image.reference, labels)
 
     monkeypatch.setattr(preparation, "build_archive", build)
@@ -409,6 +504,61 @@ def test_a_status_reads_as_one_line() -> None:
                                   "1.22.1-9+deb12u11", "pkg:deb/debian/nginx-light", 134_921_652, "2fb380bfd9f9")
     assert str(status) == ("nginx:latest: built, offline substitute: nginx (Debian bookworm nginx-light)"
                            " 1.22.1-9+deb12u11 (135MB, image 2fb380bfd9f9)")
+
+
+def test_prepare_without_refs_prepares_only_the_everyday_images(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    statuses = preparation.prepare(fake_client(FakeAPI()), progress=False)
+    assert [status.reference for status in statuses] == ["alpine:latest", "nginx:latest"]
+    assert offline == ["alpine:latest", "nginx:latest"]
+
+
+def test_everything_prepares_every_catalogue_image(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    statuses = preparation.prepare(fake_client(FakeAPI()), progress=False, everything=True)
+    assert [status.reference for status in statuses] == [image.reference for image in CATALOGUE]
+    node = statuses[-1]
+    assert node.own and not node.substitute and node.how == "built"
+    assert str(node).startswith("dnlab/node:latest: built, dnlab's own: dnlab lab machine")
+
+
+def test_named_images_are_prepared_even_when_not_everyday(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    statuses = preparation.prepare(fake_client(FakeAPI()), ["postgres:12", "docker.io/library/postgres:12"], progress=False)
+    assert [status.reference for status in statuses] == ["postgres:12"] and offline == ["postgres:12"]
+
+
+def test_dnlabs_own_image_is_never_pulled(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "auto")
+    api = FakeAPI(registry=True)
+    (status,) = preparation.prepare(fake_client(api), ["dnlab/node"], progress=False)
+    assert status.how == "built" and "pull" not in api.calls and "distribution" not in api.calls
+
+
+def test_the_node_image_is_owned(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    api = FakeAPI()
+    client = fake_client(api)
+    preparation.prepare(client, ["dnlab/node:latest", "alpine"], progress=False)
+    assert preparation.owned_image_ids(client) == {api.store["dnlab/node:latest"]["Id"], api.store["alpine:latest"]["Id"]}
+
+
+def test_an_image_built_from_an_older_recipe_is_rebuilt_and_the_old_one_removed(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    api = FakeAPI()
+    old = attrs_of("old node", own_image_labels(NODE.reference, "t", "1", "s") | {RECIPE: "0123456789abcdef"})
+    api.store[NODE.reference] = old
+    (status,) = preparation.prepare(fake_client(api), [NODE.reference], progress=False)
+    assert status.how == "built" and offline == [NODE.reference]
+    assert f"remove_image {old['Id']}" in api.calls
+
+
+def test_an_image_of_the_current_recipe_or_without_one_is_used_as_it_is(offline, monkeypatch) -> None:
+    monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    api = FakeAPI(present=("alpine:latest",))
+    api.store[NODE.reference] = attrs_of("node", {OWN_IMAGE: NODE.reference, RECIPE: recipe_key(NODE.substitute)})
+    statuses = preparation.prepare(fake_client(api), ["alpine", NODE.reference], progress=False)
+    assert [status.how for status in statuses] == ["local", "local"] and offline == []
 
 
 def test_an_image_derived_from_a_substitute_is_not_owned() -> None:

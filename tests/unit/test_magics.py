@@ -32,10 +32,81 @@ def test_help_needs_no_engine(dnet):
     assert calls == []
 
 
-def test_cell_magic_takes_no_options(dnet):
+def test_cell_magic_takes_only_on_and_needs(dnet):
     magic, _ = dnet
-    with pytest.raises(UsageError, match="takes one option, --needs FEATURE"):
+    with pytest.raises(UsageError, match="takes only --on MACHINE .* and --needs FEATURE .*, not '--verbose'"):
         magic.dnet("--verbose", "ps")
+    with pytest.raises(UsageError, match="not 'ps'"):
+        magic.dnet("--on machine1 ps", "ps")
+
+
+@pytest.mark.parametrize("text, on, needs, rest", [
+    ("", None, None, ""),
+    ("--on machine1", "machine1", None, ""),
+    ("--on=machine2 --needs macvlan", "machine2", "macvlan", ""),
+    ("  --needs macvlan   --on machine1 ", "machine1", "macvlan", ""),
+    ("--on machine1 swarm join --token T 10.0.0.2:2377", "machine1", None, "swarm join --token T 10.0.0.2:2377"),
+    ("--online", None, None, "--online"),
+])
+def test_magic_options_in_either_order(text, on, needs, rest):
+    options, left = magics.magic_options(text, cell=True)
+    assert (options.on, options.needs, left) == (on, needs, rest)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("--on", "--on needs a value"),
+    ("--on --needs macvlan", "--on needs a value"),
+    ("--on a --on b", "--on is given twice"),
+])
+def test_bad_magic_options_are_one_line_errors(text, message):
+    with pytest.raises(UsageError, match=message):
+        magics.magic_options(text, cell=True)
+
+
+def test_line_magic_on_a_machine_runs_the_command_there(dnet, monkeypatch):
+    import dnlab
+    from dnlab.lab import Lab
+
+    ran = []
+    magic, _ = dnet
+    monkeypatch.setattr(magics, "on_machine", lambda machine: Lab("t").on(machine))
+    monkeypatch.setattr(magics, "execute", lambda lab, inv: ran.append((lab.machine, inv.kwargs)))
+    magic.dnet("--on machine2 swarm join --token SWMTKN-1-abc 10.210.0.2")
+    assert ran == [("machine2", {"join_token": "SWMTKN-1-abc", "remote_addr": "10.210.0.2"})]
+    magic.dnet("--on machine1 exec c sh -c 'echo a  b'")
+    assert ran[-1][1]["cmd"] == ["sh", "-c", "echo a  b"]
+    assert dnlab.current().machine is None  # --on never changes the current lab
+    with pytest.raises(UsageError, match="--needs FEATURE belongs on a %%dnet cell"):
+        magic.dnet("--needs macvlan ps")
+    with pytest.raises(UsageError, match="leave --on out"):
+        magic.dnet("--on machine1 topology")
+
+
+def test_cell_on_a_machine_names_it_in_each_header(dnet, monkeypatch):
+    from dnlab.lab import Lab
+
+    shown, ran = [], []
+    magic, _ = dnet
+    monkeypatch.setattr(magics, "on_machine", lambda machine: Lab("t").on(machine))
+    monkeypatch.setattr(magics, "execute", lambda lab, inv: ran.append(lab.machine))
+    monkeypatch.setattr(magics, "display", shown.append)
+    magic.dnet("--on machine1", "swarm init\nnode ls")
+    assert [repr(h) for h in shown] == ["machine1 $ docker swarm init", "machine1 $ docker node ls"]
+    assert ran == ["machine1", "machine1"]
+
+
+def test_on_without_lab_machines_is_a_one_line_error(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dnlab.machines", None)  # as if dnlab.machines did not exist
+    magic = magics.DnetMagics(shell=None)
+    with pytest.raises(UsageError, match="--on machine1: this dnlab has no lab machines"):
+        magic.dnet("--on machine1 node ls")
+
+
+def test_help_mentions_on():
+    text = repr(magics.DnetMagics(shell=None).dnet("--help"))
+    assert "--on machine1" in text and "swarm init" in text and "service create" in text
 
 
 def test_config_switches_full_tracebacks_on(tmp_path, monkeypatch):
