@@ -59,10 +59,34 @@ def notebook_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def swarm_seconds(shell: InteractiveShell, fresh: bool) -> float:
+    """From `machines up 2` to a converged two-node swarm with one service on each machine."""
+    if fresh:
+        dnlab.machines.down()
+    start = time.perf_counter()
+    dnlab.machines.up(2)
+    for machine in ("machine1", "machine2"):  # a warm start reuses machines: leave the last run's swarm
+        client = dnlab.machines.client_for(machine)
+        if client.info()["Swarm"]["LocalNodeState"] != "inactive":
+            client.api.leave_swarm(force=True)
+    on = lambda machine, line: shell.run_line_magic("dnet", f"--on {machine} {line}")  # noqa: E731
+    addr = dnlab.machines.nodes.underlay_ip("machine1")
+    on("machine1", f"swarm init --advertise-addr {addr}")
+    token = on("machine1", "swarm join-token -q worker").text
+    on("machine2", f"swarm join --token {token} {addr}:2377")
+    on("machine1", "network create benchnet --driver overlay")
+    for i in (1, 2):
+        on("machine1", f"service create -t --network benchnet --endpoint-mode dnsrr "
+                       f"--constraint node.hostname==machine{i} --name bench{i} alpine:latest")
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--notebooks", action="store_true", help="also time each notebook end to end")
+    parser.add_argument("--machines", action="store_true",
+                        help="also time machines up 2 to a converged swarm, cold (fresh machines) and warm")
     args = parser.parse_args()
 
     shell = InteractiveShell.instance()
@@ -78,6 +102,10 @@ def main() -> None:
                              "ratio": round(dnet_ms / cli_ms, 2)}
     finally:
         dnlab.cleanup(lab=LAB)
+    if args.machines:
+        for label, fresh in (("cold", True), ("warm", False)):
+            results[f"machines up 2 -> swarm, 2 services ({label})"] = {"seconds": round(swarm_seconds(shell, fresh), 1)}
+        dnlab.machines.down()
     if args.notebooks:
         for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
             results[f"notebook {path.stem}"] = {"seconds": round(notebook_seconds(path), 1)}

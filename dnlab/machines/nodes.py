@@ -64,7 +64,20 @@ def real_machines() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=16)
 def _client(url: str) -> docker.DockerClient:
-    return docker.DockerClient(base_url=url, timeout=120, use_ssh_client=url.startswith("ssh://"))
+    return docker.DockerClient(base_url=url, timeout=120, tls=_tls(url), use_ssh_client=url.startswith("ssh://"))
+
+
+def _tls(url: str) -> docker.tls.TLSConfig | bool:
+    """TLS for ``tcp://`` machines, from ``DOCKER_CERT_PATH`` as the docker CLI has it: dnlab never
+    talks to an engine over unauthenticated TCP."""
+    if not url.startswith("tcp://"):
+        return False
+    certs = Path(os.environ.get("DOCKER_CERT_PATH", Path.home() / ".docker"))
+    files = [certs / name for name in ("ca.pem", "cert.pem", "key.pem")]
+    if not all(f.exists() for f in files):
+        raise DnlabError(f"{url} is TCP: dnlab reaches it only with TLS client certificates.",
+                         f"Put ca.pem, cert.pem and key.pem in {certs} (or set DOCKER_CERT_PATH), or use ssh://.")
+    return docker.tls.TLSConfig(client_cert=(str(files[1]), str(files[2])), ca_cert=str(files[0]), verify=True)
 
 
 def client_for(machine: str) -> docker.DockerClient:
@@ -182,18 +195,18 @@ def ls() -> pd.DataFrame:
         rows.append(_row(machine, url, "real host"))
     for container in connect().api.containers(all=True, filters=labels.lab_filter(LAB)):
         machine = container["Names"][0].lstrip("/").removeprefix("dnlab-")
-        rows.append(_row(machine, f"unix://{socket_path(machine)}", container["State"]))
+        rows.append(_row(machine, f"unix://{socket_path(machine)}", container["State"], node=True))
     columns = ["MACHINE", "STATE", "ENGINE", "SWARM", "ADDRESS", "URL"]
     return pd.DataFrame(sorted(rows, key=lambda r: r["MACHINE"]), columns=columns)
 
 
-def _row(machine: str, url: str, state: str) -> dict[str, str]:
+def _row(machine: str, url: str, state: str, node: bool = False) -> dict[str, str]:
     row = {"MACHINE": machine, "STATE": state, "ENGINE": "", "SWARM": "", "ADDRESS": "", "URL": url}
     try:
         info = client_for(machine).info()
         swarm = info.get("Swarm") or {}
         row.update(ENGINE=info.get("ServerVersion", ""), SWARM=swarm.get("LocalNodeState", ""),
-                   ADDRESS=swarm.get("NodeAddr") or (underlay_ip(machine) if url.startswith("unix://") else ""))
+                   ADDRESS=swarm.get("NodeAddr") or (underlay_ip(machine) if node else ""))
     except (DnlabError, DockerException, OSError):
         row["ENGINE"] = "not answering"
     return row

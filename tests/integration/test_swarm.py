@@ -167,7 +167,7 @@ def test_cleanup_removes_services_before_their_network(on1):
 
 def test_a_second_machine_joins_with_the_token_the_notebook_way(swarm, shell):
     """The notebook's cells: the token and address flow from one machine to the next as Python values."""
-    _machines().up(2)
+    dnlab.machines.up(2)
     _leave("machine2")
     try:
         for cell in ("token = %dnet --on machine1 swarm join-token -q worker",
