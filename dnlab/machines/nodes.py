@@ -188,6 +188,20 @@ def up(count: int = 2, images: list[str] | None = None) -> pd.DataFrame:
     return ls()
 
 
+def running_machines() -> list[str]:
+    """The lab machines whose engines answer now (real hosts included)."""
+    names = list(real_machines()) + sorted(c["Names"][0].lstrip("/").removeprefix("dnlab-")
+                                           for c in connect().api.containers(filters=labels.lab_filter(LAB)))
+    answering = []
+    for machine in names:
+        try:
+            client_for(machine).ping()
+            answering.append(machine)
+        except (DnlabError, DockerException, OSError):
+            pass
+    return answering
+
+
 def ls() -> pd.DataFrame:
     """Like `docker-machine ls`: each lab machine, its address, engine and swarm state."""
     rows = []

@@ -66,10 +66,16 @@ class Topology:
     buses: list[Bus] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    machines: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return "engine host" + (f" \u00b7 lab machines: {', '.join(self.machines)}" if self.machines else "")
 
     @classmethod
-    def from_attrs(cls, containers: list[Attrs], networks: list[Attrs]) -> "Topology":
-        """Build it from `docker inspect` of containers and `docker network inspect` of networks."""
+    def from_attrs(cls, containers: list[Attrs], networks: list[Attrs], lab: str | None = None) -> "Topology":
+        """Build it from `docker inspect` of containers and `docker network inspect` of networks;
+        empty networks are shown when they are lab ``lab``'s (any lab's, when None)."""
         by_name = {n["Name"]: n for n in networks}
         boxes, attachments, used = [], [], set()
         for c in sorted(containers, key=lambda c: c["Name"]):
@@ -85,11 +91,11 @@ class Topology:
                     attachments.append(Attachment(name, net, ep.get("IPAddress") or "", ep.get("MacAddress") or ""))
                     used.add(net)
         shown = [by_name[n] for n in used if n in by_name]
-        shown += [n for n in networks if labels.is_lab_owned(n.get("Labels")) and n["Name"] not in used]
+        shown += [n for n in networks if labels.is_lab_owned(n.get("Labels"), lab) and n["Name"] not in used]
         return cls(sorted((_bus(n) for n in shown), key=_bus_order), boxes, attachments)
 
     def __repr__(self) -> str:
-        lines = ["engine host"]
+        lines = [self.title]
         for bus in self.buses:
             members = [f"{a.container} {a.ip}".strip() for a in self.attachments if a.network == bus.name]
             lines.append(f"  {bus.caption}: " + (", ".join(members) or "no containers"))
@@ -138,7 +144,7 @@ def draw(topology: Topology) -> str:
     out = [f'<svg class="dnlab-topology" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
            f'<rect x="{LEFT}" y="8" width="{width - 2 * LEFT}" height="40" rx="6" fill="#f3f4f6" stroke="#6b7280"/>',
-           _text(LEFT + 10, 33, "engine host", 13, "bold")]
+           _text(LEFT + 10, 33, topology.title, 13, "bold")]
     for i, bus in enumerate(topology.buses):
         y, colour = bus_y[bus.name], COLOURS.get(bus.driver, "#374151")
         dash = ' stroke-dasharray="6 4"' if bus.driver == "null" else ""
@@ -179,13 +185,40 @@ def draw(topology: Topology) -> str:
     return "\n".join(out)
 
 
-def topology(everything: bool = False) -> Topology:
-    """The lab as it is now: its containers and the networks they are on (``everything``: all)."""
-    from dnlab.lab import current
-
-    api = current().client.api
-    wanted = {} if everything else {"filters": labels.lab_filter(current().name)}
+def _engine_view(api, lab_name: str | None, machine: str | None) -> tuple[list[Attrs], list[Attrs]]:
+    """One engine's lab containers and networks; on a lab machine, names say which machine, and a
+    swarm-scope network (an overlay) keeps its name, so it is one bus across machines."""
+    wanted = {"filters": labels.lab_filter(lab_name)} if lab_name else {}
     containers = [api.inspect_container(c["Id"]) for c in api.containers(all=True, **wanted)
                   if (c.get("Labels") or {}).get(labels.ROLE) != "probe"]
     networks = [api.inspect_network(n["Id"]) for n in api.networks()]
-    return Topology.from_attrs(containers, networks)
+    if machine is None:
+        return containers, networks
+    local = {n["Name"] for n in networks if n.get("Scope") != "swarm"}
+    rename = lambda name: f"{name} @ {machine}" if name in local else name  # noqa: E731
+    for c in containers:
+        task = (c["Config"].get("Labels") or {}).get("com.docker.swarm.task.name", "")
+        c["Name"] = f"{task.rsplit('.', 1)[0] or c['Name'].lstrip('/')} @ {machine}"  # service.slot, no task ID
+        c["NetworkSettings"]["Networks"] = {rename(k): v for k, v in (c["NetworkSettings"].get("Networks") or {}).items()}
+    for n in networks:
+        n["Name"] = rename(n["Name"])
+    return containers, networks
+
+
+def topology(everything: bool = False) -> Topology:
+    """The lab as it is now, on the local engine and any lab machines: its containers and the
+    networks they are on (``everything``: every container, not only the lab's)."""
+    from dnlab.lab import current
+    from dnlab.machines.nodes import running_machines
+
+    lab = current()
+    containers, networks = _engine_view(lab.client.api, None if everything else lab.name, None)
+    machines = running_machines()
+    for machine in machines:
+        more_containers, more_networks = _engine_view(lab.on(machine).client.api, None if everything else lab.name,
+                                                      machine)
+        containers += more_containers
+        networks += [n for n in more_networks if n["Name"] not in {m["Name"] for m in networks}]
+    picture = Topology.from_attrs(containers, networks, None if everything else lab.name)
+    picture.machines = machines
+    return picture

@@ -45,6 +45,10 @@ def test_the_solution_meets_every_requirement(on_swarm):
     on_swarm(OVERLAY + services())
     report = checks.activity_6_02()
     assert report.ok, report
+    picture = dnlab.topology()
+    assert {"trekking-app.1 @ machine1", "database-app.1 @ machine2"} <= {box.name for box in picture.boxes}
+    assert [bus.name for bus in picture.buses].count("trek-net") == 1, "one overlay bus across both machines"
+    assert picture.machines == ["machine1", "machine2"]
 
 
 @pytest.mark.parametrize("cell, unmet", [
