@@ -122,8 +122,8 @@ def _wait_for_tasks_to_go(client: docker.DockerClient, lab: str | None) -> None:
         time.sleep(0.5)
 
 
-def prune(lab: str, all_images: bool = False, machine: str | None = None) -> CleanupReport:
-    """Like `docker system prune -f`, only within lab ``lab``: its stopped containers, its
+def prune_by_label(lab: str, all_images: bool = False, machine: str | None = None) -> CleanupReport:
+    """Like `docker system prune -f`, filtered by lab ``lab``'s label: its stopped containers, its
     networks that no container uses, and with ``all_images`` the unused images dnlab made."""
     client = _client(machine)
     report = CleanupReport()
@@ -140,7 +140,7 @@ def prune(lab: str, all_images: bool = False, machine: str | None = None) -> Cle
 
 
 def prune_networks(lab: str, report: CleanupReport | None = None, machine: str | None = None) -> CleanupReport:
-    """Like `docker network prune -f`, only the lab's networks that no container uses."""
+    """Like `docker network prune -f`, filtered by the lab's label: its networks that no container uses."""
     client = _client(machine)
     report = report if report is not None else CleanupReport()
     for network in client.api.networks(filters=labels.lab_filter(lab)):

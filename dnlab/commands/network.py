@@ -65,5 +65,5 @@ def disconnect(lab: Lab, network: str, container: str, force: bool) -> None:
 
 
 def prune(lab: Lab, force: bool) -> CleanupReport:
-    """Like `docker network prune -f`, but only the lab's own unused networks."""
+    """Like `docker network prune -f`, filtered by the lab's label: only its own unused networks."""
     return prune_networks(lab.name, machine=lab.machine)

@@ -1,4 +1,4 @@
-"""`docker system prune`, scoped to the lab."""
+"""`docker system prune`, filtered by the lab's label."""
 from __future__ import annotations
 
 from dnlab import lab as labs
@@ -7,9 +7,9 @@ from dnlab.views.results import CleanupReport, SystemInfo
 
 
 def prune(lab: Lab, force: bool, all: bool) -> CleanupReport:
-    """Like `docker system prune -f`, but only what this lab created: its stopped containers,
+    """Like `docker system prune -f`, filtered by the lab's label (only what this lab created): its stopped containers,
     its unused networks, and with ``-a`` the unused images dnlab built or pulled."""
-    return labs.prune(lab.name, all_images=all, machine=lab.machine)
+    return labs.prune_by_label(lab.name, all_images=all, machine=lab.machine)
 
 
 def info(lab: Lab) -> SystemInfo:

@@ -139,8 +139,8 @@ COMMANDS: tuple[Command, ...] = (
             "Like `docker pull`; offline, a course image is built locally instead.",
             args=(Arg("reference", "image reference"),)),
     Command("image.ls", ("images", "image ls", "image list"), "Like `docker images`: list images."),
-    Command("system.prune", ("system prune",),
-            "Like `docker system prune`, scoped to the lab: only what dnlab created is removed.", (
+    Command("system.prune", ("system prune",),  # scoped by the lab label (dnlab.lab.prune_by_label)
+            "Like `docker system prune`, filtered by the lab's label: only what dnlab created is removed.", (
         FORCE,
         switch(("-a", "--all"), "all", "also remove images dnlab built or pulled that nothing uses"),
     )),
