@@ -139,7 +139,7 @@ def _names(kinds: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def engine_names(kind: str) -> list[str]:
-    """Names of the engine's containers, networks or images (repo:tag), with one call; none without one."""
+    """Names of the engine's containers, networks, plugins or images (repo:tag), with one call; none without one."""
     try:
         api = quick().api  # a hung engine costs Tab seconds, not minutes
         if kind == "container":
@@ -147,6 +147,8 @@ def engine_names(kind: str) -> list[str]:
                     if name.count("/") == 1]  # "/a/b" names are legacy link aliases
         if kind == "network":
             return [network["Name"] for network in api.networks()]
+        if kind == "plugin":
+            return [plugin["Name"] for plugin in api.plugins()]
         return [tag for image in api.images() for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]
     except (DnlabError, DockerException, OSError):  # no engine, or it failed: words and flags still work
         return []

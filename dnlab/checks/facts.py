@@ -84,6 +84,13 @@ def task_container(service: str, on: str | None = None) -> str | None:
     return found[0]["Names"][0].lstrip("/") if found else None
 
 
+def node_plugins(node: str, on: str) -> list[str]:
+    """The plugins swarm node ``node`` has reported to its manager (lab machine ``on``), as
+    ``Type/Name``; the manager places a task only on nodes that reported the plugins it needs."""
+    description = current().on(on).client.api.inspect_node(node)["Description"]
+    return [f"{p['Type']}/{p['Name']}" for p in (description.get("Engine") or {}).get("Plugins") or []]
+
+
 def eventually(condition: Callable[[], bool], timeout_s: float = 30, interval_s: float = 0.5) -> bool:
     """True as soon as ``condition()`` is; False if it still is not after ``timeout_s`` (for what the
     engine finishes in the background, like a swarm removing a network once its tasks are gone)."""

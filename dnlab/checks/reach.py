@@ -127,9 +127,10 @@ INTERFACES_SCRIPT = (
 )
 
 
-def interfaces(source: str) -> pd.DataFrame:
-    """Like `ifconfig` or `ip a`: a row per interface (name, state, IPv4, MAC) seen from ``source``."""
-    run = probe(source, ["sh", "-c", INTERFACES_SCRIPT])
+def interfaces(source: str, on: str | None = None) -> pd.DataFrame:
+    """Like `ifconfig` or `ip a`: a row per interface (name, state, IPv4, MAC) seen from ``source``
+    (on lab machine ``on``)."""
+    run = probe(source, ["sh", "-c", INTERFACES_SCRIPT], on=on)
     rows = []
     for line in run.output.splitlines():
         name, state, mac, *ipv4 = line.split() + [""]
@@ -137,6 +138,14 @@ def interfaces(source: str) -> pd.DataFrame:
                      "MAC": mac})
     return pd.DataFrame(rows, columns=["INTERFACE", "STATE", "IPV4", "MAC"]).sort_values("INTERFACE",
                                                                                        ignore_index=True)
+
+
+def default_gateway(source: str, on: str | None = None) -> str | None:
+    """The address ``source`` sends everything for outside its networks to (its default route's
+    gateway), or None when it has no way out."""
+    run = probe(source, ["ip", "-4", "route", "show", "default"], on=on)
+    match = re.search(r"default via (\S+)", run.output)
+    return match.group(1) if match else None
 
 
 def port_holder(port: int) -> str | None:

@@ -5,12 +5,12 @@ from typing import Any, Callable
 
 from docker.errors import APIError
 
-from dnlab.commands import container, image, network, node, service, swarm, system
+from dnlab.commands import container, image, network, node, plugin, service, swarm, system
 from dnlab.commands.explain import explain
 from dnlab.lab import Lab
 from dnlab.parser import COMMANDS, Invocation
 
-_MODULES = {"container": container, "image": image, "network": network, "node": node,
+_MODULES = {"container": container, "image": image, "network": network, "node": node, "plugin": plugin,
             "service": service, "swarm": swarm, "system": system}
 
 

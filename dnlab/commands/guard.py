@@ -69,3 +69,12 @@ def own_service(lab: Lab, name: str) -> dict:
         raise NotLabOwned(f"service {name} was not created by dnlab, so dnlab leaves it alone.",
                           "Use another name in the lab, or the docker CLI if you mean to change it.")
     return attrs
+
+
+def plugins_on_lab_machine(lab: Lab, verb: str) -> None:
+    """Refuse to change plugins on the learner's own engine: plugins carry no labels, so dnlab
+    could not tell the course's from the learner's."""
+    if lab.machine is None:
+        raise NotOnLabMachine(f"dnlab does not {verb} plugins on your own engine: plugins carry no labels, "
+                              "so it could not tell the course's from yours;",
+                              "run it on a lab machine: %%dnet --on machine1")

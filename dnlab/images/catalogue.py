@@ -148,7 +148,21 @@ NODE = CatalogueImage(
     own=True,
 )
 
-CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX, POSTGRES, NODE)
+MESH_ROOTFS = CatalogueImage(
+    reference="dnlab/mesh-rootfs:latest",
+    used_for="Exercise 6.05: the root filesystem of dnlab/mesh, the course's own network driver plugin",
+    substitute=Substitute(
+        base="debian",
+        title="dnlab/mesh plugin root filesystem: Debian bookworm python3, iproute2, iptables",
+        packages=("python3", "iproute2", "iptables"),
+        version_of="python3",
+        cmd=("python3",),
+    ),
+    everyday=False,
+    own=True,
+)
+
+CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX, POSTGRES, NODE, MESH_ROOTFS)
 EVERYDAY: tuple[CatalogueImage, ...] = tuple(image for image in CATALOGUE if image.everyday)
 
 

@@ -63,13 +63,13 @@ def one_of(flags: tuple[str, ...], dest: str, help: str, choices: tuple[str, ...
 
 
 FORCE = switch(("-f", "--force"), "force", "do not ask (dnlab never asks); for rm: remove running containers too")
-CONTAINER, NETWORK = ("container",), ("network",)
+CONTAINER, NETWORK, PLUGIN = ("container",), ("network",), ("plugin",)
 DRIVER_OPTS = Opt(("-o", "--opt"), "options", "driver option KEY=VALUE", kind="many", type=values.key_value)
 
 COMMANDS: tuple[Command, ...] = (
     Command("network.ls", ("network ls", "network list"), "Like `docker network ls`: list networks."),
     Command("network.create", ("network create",), "Like `docker network create`: create a network.", (
-        Opt(("-d", "--driver"), "driver", "network driver (bridge, macvlan, ...)"),
+        Opt(("-d", "--driver"), "driver", "network driver (bridge, macvlan, overlay, a plugin's name, ...)"),
         Opt(("--subnet",), "subnet", "subnet in CIDR form", kind="many", type=values.subnet),
         Opt(("--gateway",), "gateway", "gateway of the subnet", kind="many", type=values.ip_address),
         Opt(("--ip-range",), "ip_range", "allocate container IPs from this range", kind="many",
@@ -184,6 +184,29 @@ COMMANDS: tuple[Command, ...] = (
             (Arg("service", "service name or ID"),)),
     Command("service.rm", ("service rm", "service remove"), "Like `docker service rm`: only the lab's services.",
             args=(Arg("names", "service names or IDs", "+"),)),
+    # Plugins carry no labels: dnlab installs and changes them only on lab machines (--on machine1)
+    Command("plugin.ls", ("plugin ls", "plugin list"), "Like `docker plugin ls`: the engine's plugins."),
+    Command("plugin.inspect", ("plugin inspect",),
+            "Like `docker plugin inspect`: what a plugin implements and may do (`.attrs`: all of it).",
+            args=(Arg("names", "plugin names", "+", completes=PLUGIN),)),
+    Command("plugin.install", ("plugin install",),
+            "Like `docker plugin install`: pull and enable a plugin; offline, dnlab's own is made here.", (
+        switch(("--grant-all-permissions",), "grant_all_permissions",
+               "grant what the plugin asks for (the CLI would ask [y/N])"),
+        Opt(("--alias",), "alias", "local name for the plugin"),
+        switch(("--disable",), "disable", "do not enable it after installing"),
+    ), (Arg("reference", "plugin reference, like weaveworks/net-plugin:latest_release"),)),
+    Command("plugin.create", ("plugin create",),
+            "Like `docker plugin create`: a plugin from a directory with config.json and rootfs/.",
+            args=(Arg("name", "plugin name"), Arg("directory", "the plugin's directory"))),
+    Command("plugin.enable", ("plugin enable",), "Like `docker plugin enable`: start a plugin.",
+            args=(Arg("name", "plugin name", completes=PLUGIN),)),
+    Command("plugin.disable", ("plugin disable",), "Like `docker plugin disable`: stop a plugin.",
+            (switch(("-f", "--force"), "force", "even while networks use it"),),
+            (Arg("name", "plugin name", completes=PLUGIN),)),
+    Command("plugin.rm", ("plugin rm", "plugin remove"), "Like `docker plugin rm`: remove disabled plugins.",
+            (switch(("-f", "--force"), "force", "remove enabled plugins too"),),
+            (Arg("names", "plugin names", "+", completes=PLUGIN),)),
 )
 
 FORMS: dict[tuple[str, ...], Command] = {

@@ -242,3 +242,53 @@ class ServiceInspect:
 
     def _repr_html_(self) -> str:
         return f"<b>{html.escape(self.headline)}</b>{_table_html(self.df)}"
+
+
+@dataclass
+class PluginInstall:
+    """Like the output of `docker plugin install`: the privileges it was granted (``.df``), and how
+    it came to be here (pulled, or made here from a directory)."""
+
+    name: str
+    privileges: list[Attrs]
+    how: str
+    enabled: bool = True
+    df: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.df = tables.privileges_table(self.privileges)
+
+    def lines(self) -> list[str]:
+        asked = [f" - {p['Name']}: [{' '.join(p['Value'])}]" for p in self.privileges]
+        state = "enabled" if self.enabled else "installed, not enabled (--disable)"
+        return [f'Plugin "{self.name}" is requesting the following privileges:', *asked,
+                "Granted (--grant-all-permissions).", f"{self.name}: {self.how}; {state}."]
+
+    def __repr__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:
+        head, *_, granted, done = self.lines()
+        return (f"<div>{html.escape(head)}</div>{_table_html(self.df)}"
+                f"<div>{html.escape(granted)}</div><div>{html.escape(done)}</div>")
+
+
+@dataclass
+class PluginInspect:
+    """Like `docker plugin inspect`: ``.df`` what it is and may do, ``.attrs`` the raw JSON."""
+
+    attrs: Attrs
+    df: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.df = tables.plugin_summary_table(self.attrs)
+
+    @property
+    def name(self) -> str:
+        return self.attrs["Name"]
+
+    def __repr__(self) -> str:
+        return f"plugin {self.name}\n{_table_text(self.df)}"
+
+    def _repr_html_(self) -> str:
+        return f"<b>plugin {html.escape(self.name)}</b>{_table_html(self.df)}"

@@ -325,3 +325,59 @@ def service_summary_table(service: Attrs, network_names: dict[str, str]) -> pd.D
             for net in networks]
     columns = ["NAME", "SERVICE ID", "MODE", "REPLICAS", "IMAGE", "ENDPOINT MODE", "NETWORK", "VIRTUAL IP"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def plugins_table(plugins: list[Attrs]) -> pd.DataFrame:
+    """Like `docker plugin ls`, from ``client.api.plugins()``."""
+    rows = sorted(({"ID": short_id(p["Id"]), "NAME": p["Name"], "DESCRIPTION": p["Config"].get("Description", ""),
+                    "ENABLED": p["Enabled"]} for p in plugins), key=lambda row: row["NAME"])
+    return pd.DataFrame(rows, columns=["ID", "NAME", "DESCRIPTION", "ENABLED"])
+
+
+def config_privileges(config: Attrs) -> list[Attrs]:
+    """What a plugin's config.json asks of the host, worded as the engine's privileges API words it
+    (``[{"Name": "network", "Value": ["host"], ...}]``)."""
+    def asked(name: str, description: str, value: list[str]) -> Attrs:
+        return {"Name": name, "Description": description, "Value": value}
+
+    found = []
+    network = (config.get("network") or {}).get("type", "")
+    if network not in ("", "null", "bridge"):
+        found.append(asked("network", "permissions to access a network", [network]))
+    for flag, name in (("ipchost", "host ipc namespace"), ("pidhost", "host pid namespace")):
+        if config.get(flag):
+            found.append(asked(name, f"allow access to {name}", ["true"]))
+    found += [asked("mount", "host path to mount", [m["source"]]) for m in config.get("mounts") or [] if m.get("source")]
+    linux = config.get("linux") or {}
+    found += [asked("device", "host device to access", [d["path"]]) for d in linux.get("devices") or [] if d.get("path")]
+    if linux.get("allowAllDevices"):
+        found.append(asked("allow-all-devices", "allow 'rwm' access to all devices", ["true"]))
+    if linux.get("capabilities"):
+        found.append(asked("capabilities", "list of additional capabilities required", list(linux["capabilities"])))
+    return found
+
+
+def privileges_table(privileges: list[Attrs]) -> pd.DataFrame:
+    """What a plugin asks for, a row per privilege, as `docker plugin install` lists it."""
+    rows = [{"PRIVILEGE": p["Name"], "VALUE": " ".join(p.get("Value") or []), "WHAT IT MEANS": p.get("Description", "")}
+            for p in privileges]
+    return pd.DataFrame(rows, columns=["PRIVILEGE", "VALUE", "WHAT IT MEANS"])
+
+
+def plugin_summary_table(plugin: Attrs) -> pd.DataFrame:
+    """The settings of `docker plugin inspect` that say what a plugin is and how it runs."""
+    config = plugin["Config"]
+    linux, interface = config.get("Linux") or {}, config.get("Interface") or {}
+    rows = [
+        ("Name", plugin["Name"]),
+        ("Enabled", plugin["Enabled"]),
+        ("Description", config.get("Description", "")),
+        ("Implements", ", ".join(interface.get("Types") or [])),
+        ("Socket", f"/run/docker/plugins/{interface.get('Socket', '')}" if interface.get("Socket") else ""),
+        ("Entrypoint", " ".join(config.get("Entrypoint") or [])),
+        ("Network", (config.get("Network") or {}).get("Type", "")),
+        ("Capabilities", ", ".join(linux.get("Capabilities") or [])),
+        ("Mounts", ", ".join(m.get("Source") or m.get("Destination", "") for m in config.get("Mounts") or [])),
+        ("Documentation", config.get("Documentation", "")),
+    ]
+    return pd.DataFrame(rows, columns=["SETTING", "VALUE"])

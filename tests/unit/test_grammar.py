@@ -10,10 +10,11 @@ SAMPLE_VALUES = {"subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "ip_range": "10
                  "options": "parent=x", "ipv4_address": "10.9.0.5", "links": "a:b", "ports": "8080:80",
                  "environment": "A=1", "tail": "5", "timeout": "3", "dns": "10.9.0.53",
                  "replicas": "2", "endpoint_mode": "dnsrr", "env": "A=1", "constraints": "node.role==worker",
-                 "join_token": "SWMTKN-1-x", "networks": "overlaynet", "advertise_addr": "10.210.0.2"}
+                 "join_token": "SWMTKN-1-x", "networks": "overlaynet", "advertise_addr": "10.210.0.2",
+                 "alias": "mesh"}
 SAMPLE_ARGS = {"image": "alpine:latest", "command": "", "cmd": "true", "names": "x", "name": "x",
                "network": "n", "container": "c", "reference": "alpine:latest", "args": "sleep 60",
-               "remote_addr": "10.210.0.2:2377", "role": "worker", "service": "web"}
+               "remote_addr": "10.210.0.2:2377", "role": "worker", "service": "web", "directory": "plugin-dir"}
 
 
 def sample_line(command, extra: str = "") -> str:

@@ -76,14 +76,14 @@ BOOKWORM_LINES = [
 
 def test_catalogue_has_the_course_images() -> None:
     references = [image.reference for image in CATALOGUE]
-    assert references == ["alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:latest"]
+    assert references == ["alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:latest", "dnlab/mesh-rootfs:latest"]
     assert len(set(references)) == len(references)
 
 
-def test_only_the_quick_images_are_everyday_and_only_the_node_is_dnlabs_own() -> None:
+def test_only_the_quick_images_are_everyday_and_only_the_node_and_plugin_rootfs_are_dnlabs_own() -> None:
     assert EVERYDAY == (ALPINE, NGINX)
     assert not POSTGRES.everyday and not NODE.everyday
-    assert [image.reference for image in CATALOGUE if image.own] == ["dnlab/node:latest"]
+    assert [image.reference for image in CATALOGUE if image.own] == ["dnlab/node:latest", "dnlab/mesh-rootfs:latest"]
 
 
 @pytest.mark.parametrize("image", CATALOGUE, ids=lambda image: image.reference)
@@ -517,7 +517,7 @@ def test_everything_prepares_every_catalogue_image(offline, monkeypatch) -> None
     monkeypatch.setenv("DNLAB_REGISTRY", "off")
     statuses = preparation.prepare(fake_client(FakeAPI()), progress=False, everything=True)
     assert [status.reference for status in statuses] == [image.reference for image in CATALOGUE]
-    node = statuses[-1]
+    node = statuses[3]
     assert node.own and not node.substitute and node.how == "built"
     assert str(node).startswith("dnlab/node:latest: built, dnlab's own: dnlab lab machine")
 
