@@ -92,8 +92,8 @@ def report() -> EngineReport:
 
 def supports(feature: str) -> tuple[bool, str]:
     """Whether this engine can do a part of the course (``"macvlan"``), and why in words."""
-    info = connect().info()
     if feature != "macvlan":
         raise DnlabError(f"unknown feature {feature!r}", "Known: macvlan.")
+    info = connect().info()
     text = capabilities(info, ipvs=None)["macvlan"]
     return text.startswith("available"), f"macvlan: {text}"

@@ -51,7 +51,7 @@ def tokenize(text: str, number: int) -> tuple[str, ...]:
     if words[:1] == ["docker"]:
         words = words[1:]
     for word in words:
-        if word[:1] in TYPOGRAPHIC_DASHES:
+        if word and word[0] in TYPOGRAPHIC_DASHES:
             dashes = 2 if word[0] == "\u2014" or word[1:2] == "-" else 1
             fixed = "-" * dashes + word.lstrip("-" + TYPOGRAPHIC_DASHES)
             raise DnetUsageError(number, f"'{word}' starts with a typographic dash, as printed in "
