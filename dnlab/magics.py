@@ -5,15 +5,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from docker.errors import DockerException
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
+from requests.exceptions import RequestException
 from traitlets import Bool
 from traitlets.config import Configurable
 
 from dnlab import completion
 from dnlab import lab as labs
 from dnlab.commands import execute
+from dnlab.engine.client import engine_lost, on_binder
 from dnlab.engine.report import supports
 from dnlab.errors import DnlabError
 from dnlab.parser import DnetUsageError, Invocation, help_text, parse_cell
@@ -122,11 +125,12 @@ class DnetMagics(Magics, Configurable):
         if rest:
             raise UsageError(f"%%dnet takes only {OPTIONS_USAGE}, not '{rest}'; "
                              "put the commands on the lines below it.")
+        invocations = parse_cell(cell)  # a cell that does not parse stops here, before any engine call
         if options.needs:
             able, why = self._guarded(lambda: supports(options.needs), where="")
             if not able:
                 return Output(f"Skipped on this engine: {why}")
-        return self._cell(cell, options.on)
+        return self._run_all(invocations, options.on)
 
     def _line(self, line: str) -> Any:
         options, line = magic_options(line, cell=False)
@@ -147,8 +151,10 @@ class DnetMagics(Magics, Configurable):
         return self._cell(line, options.on)
 
     def _cell(self, cell: str, machine: str | None = None) -> Any:
-        invocations = parse_cell(cell)  # nothing runs unless every line parses
-        lab = self._guarded(lambda: on_machine(machine), where="")
+        return self._run_all(parse_cell(cell), machine)  # nothing runs unless every line parses
+
+    def _run_all(self, invocations: list[Invocation], machine: str | None) -> Any:
+        lab = self._guarded(lambda: on_machine(machine), where="", machine=machine)
         last = None
         for index, invocation in enumerate(invocations):
             if len(invocations) > 1:
@@ -164,9 +170,9 @@ class DnetMagics(Magics, Configurable):
         where = f"line {invocation.line.number} (`{invocation.line.text}`)"
         if lab is not None and lab.machine:
             where = f"{lab.machine}: {where}"
-        return self._guarded(lambda: execute(lab or labs.current(), invocation), where)
+        return self._guarded(lambda: execute(lab or labs.current(), invocation), where, lab.machine if lab else None)
 
-    def _guarded(self, action: Any, where: str) -> Any:
+    def _guarded(self, action: Any, where: str, machine: str | None = None) -> Any:
         try:
             return action()
         except DnetUsageError:
@@ -175,9 +181,26 @@ class DnetMagics(Magics, Configurable):
             if not self.short_errors:
                 raise
             raise DnetError(f"{where}: {exc}" if where else str(exc)) from None
+        except (RequestException, DockerException) as exc:  # the engine went away in the middle of a command
+            if not self.short_errors:
+                raise
+            lost = engine_lost(exc, machine)
+            raise DnetError(f"{where}: {lost}" if where else str(lost)) from None
+
+
+BINDER_NOTICE = ("This is Binder, which has no Docker engine, so this cell did not run: the output stored with the "
+                 "notebook (File > Reload Notebook from Disk shows it again) is from a real run; to run the course, "
+                 "see the README: ./scripts/lab on a machine with Docker, or a JupyterHub with an engine per learner.")
+
+
+def binder_notice(lines: list[str]) -> list[str]:
+    """On Binder, every cell after ``%load_ext dnlab`` says why it cannot run, in one line, instead."""
+    return [f"print({BINDER_NOTICE!r})\n"] if "".join(lines).strip() else lines
 
 
 def load_ipython_extension(shell: Any) -> None:
     """``%load_ext dnlab``."""
     shell.register_magics(DnetMagics(shell=shell, parent=shell))
     completion.register(shell)  # tab completion in %%dnet cells and after %dnet
+    if on_binder() and binder_notice not in shell.input_transformers_post:
+        shell.input_transformers_post.append(binder_notice)

@@ -7,7 +7,7 @@ import os
 import docker
 from docker.errors import DockerException
 
-from dnlab.errors import EngineUnavailable
+from dnlab.errors import DnlabError, EngineUnavailable
 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 API_TIMEOUT_S = 120
@@ -74,10 +74,21 @@ def forget() -> None:
     _quick_client_for.cache_clear()
 
 
+def engine_lost(exc: Exception, machine: str | None = None) -> DnlabError:
+    """The one-line error for an engine that stopped answering in the middle of a command (the next
+    command reconnects); on a lab machine, how to bring it back."""
+    forget()
+    reason = _short_reason(exc)
+    if machine:
+        return DnlabError(f"{machine}'s engine stopped answering ({reason}).",
+                          "`%dnet machines up` restarts stopped lab machines.")
+    return unavailable(reason)
+
+
 def _short_reason(exc: Exception) -> str:
     text = str(exc)
     for marker in ("No such file or directory", "Connection refused", "Permission denied",
-                   "timed out", "Name or service not known"):
+                   "timed out", "Name or service not known", "Connection broken", "Connection aborted"):
         if marker in text:
             return marker.lower()
     return text.splitlines()[0][:120] if text else type(exc).__name__
