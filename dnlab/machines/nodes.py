@@ -118,8 +118,10 @@ def _create(api: docker.APIClient, machine: str, privileged: bool) -> str:
     if not privileged:
         host_config.update(UNMASKED)
     networking = api.create_networking_config({UNDERLAY: api.create_endpoint_config(ipv4_address=underlay_ip(machine))})
+    # A learner who is not root (JupyterHub's jovyan) reaches the machine's socket through their group.
+    dockerd_args = ["--group", str(os.getgid())] if os.getuid() != 0 else None
     created = api.create_container(NODE_IMAGE, name=container_name(machine), hostname=machine, labels=_labels(),
-                                   environment={"DNLAB_NODE_SOCKET_DIR": SOCKET_DIR_IN_NODE},
+                                   command=dockerd_args, environment={"DNLAB_NODE_SOCKET_DIR": SOCKET_DIR_IN_NODE},
                                    host_config=host_config, networking_config=networking)
     return created["Id"]
 
