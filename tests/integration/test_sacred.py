@@ -2,7 +2,6 @@
 import pytest
 
 import dnlab
-from dnlab import images
 from dnlab.magics import DnetError
 
 
