@@ -12,9 +12,10 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
+import dnlab
 from dnlab import images, lab
 from dnlab.engine import client as engine_client
-from dnlab.machines.nodes import NODE_IMAGE
+from dnlab.machines.nodes import NODE_IMAGE, container_name
 
 from .dind import start_sidecar, wait_for
 
@@ -41,29 +42,35 @@ def own_engine(client, monkeypatch):
     engine_client.forget()
 
 
+def killed_during(shell: InteractiveShell, on: str, cell: str, kill) -> tuple[Exception, float]:
+    """Run ``cell`` (``%%dnet ON``) in a thread, call ``kill()`` 2 s in; the cell's error, and how
+    long after the kill the cell ended."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            shell.run_cell_magic("dnet", on, cell)
+        except Exception as exc:  # noqa: BLE001  (what the learner would see)
+            outcome["error"] = exc
+        outcome["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    time.sleep(2)
+    kill()
+    stopped = time.monotonic()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the cell hangs after the engine stopped"
+    return outcome.get("error"), outcome["ended"] - stopped
+
+
 def test_a_stopped_engine_ends_the_cell_within_10_s_with_one_line(client, own_engine):
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
     lab.start("engine-lost-test")
     shell.run_cell_magic("dnet", "", "run -d -t --name sleeper alpine:latest")
-    outcome: dict[str, object] = {}
-
-    def long_cell() -> None:
-        try:
-            shell.run_cell_magic("dnet", "", "exec sleeper sleep 60")
-        except Exception as exc:  # noqa: BLE001  (what the learner would see)
-            outcome["error"] = exc
-        outcome["ended"] = time.monotonic()
-
-    cell = threading.Thread(target=long_cell, daemon=True)
-    cell.start()
-    time.sleep(2)
-    client.api.kill(ENGINE)
-    stopped = time.monotonic()
-    cell.join(timeout=30)
-    assert not cell.is_alive(), "the cell hangs after the engine stopped"
-    assert outcome["ended"] - stopped < 10, outcome
-    error = outcome["error"]
+    error, seconds = killed_during(shell, "", "exec sleeper sleep 60", lambda: client.api.kill(ENGINE))
+    assert seconds < 10, (seconds, error)
     assert isinstance(error, UsageError) and "\n" not in str(error), repr(error)
     assert str(error).startswith("line 1 (`exec sleeper sleep 60`): No Docker engine answers at " + own_engine), error
     assert f"Check that the engine at DOCKER_HOST={own_engine} is up" in str(error)
@@ -75,33 +82,16 @@ def test_a_stopped_engine_ends_the_cell_within_10_s_with_one_line(client, own_en
 
 
 def test_a_lab_machine_killed_during_a_cell_is_named_with_the_repair(client):
-    import dnlab
-    from dnlab.machines.nodes import container_name
-
     dnlab.machines.up(1)
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
     lab.start("engine-lost-test")
     shell.run_cell_magic("dnet", "--on machine1", "run -d -t --name sleeper alpine:latest")
-    outcome: dict[str, object] = {}
-
-    def long_cell() -> None:
-        try:
-            shell.run_cell_magic("dnet", "--on machine1", "exec sleeper sleep 60")
-        except Exception as exc:  # noqa: BLE001  (what the learner would see)
-            outcome["error"] = exc
-        outcome["ended"] = time.monotonic()
-
     try:
-        cell = threading.Thread(target=long_cell, daemon=True)
-        cell.start()
-        time.sleep(2)
-        client.api.kill(container_name("machine1"))
-        stopped = time.monotonic()
-        cell.join(timeout=30)
-        assert not cell.is_alive() and outcome["ended"] - stopped < 10, outcome
-        message = str(outcome["error"])
-        assert isinstance(outcome["error"], UsageError) and "\n" not in message, message
+        error, seconds = killed_during(shell, "--on machine1", "exec sleeper sleep 60",
+                                       lambda: client.api.kill(container_name("machine1")))
+        message = str(error)
+        assert seconds < 10 and isinstance(error, UsageError) and "\n" not in message, (seconds, message)
         assert message.startswith("machine1: line 1 (`exec sleeper sleep 60`): machine1's engine stopped answering")
         assert message.endswith("`%dnet machines up` restarts stopped lab machines."), message
     finally:
