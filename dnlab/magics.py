@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from docker.errors import DockerException
+from docker.errors import APIError, DockerException
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
@@ -181,6 +181,10 @@ class DnetMagics(Magics, Configurable):
             if not self.short_errors:
                 raise
             raise DnetError(f"{where}: {exc}" if where else str(exc)) from None
+        except APIError as exc:  # an engine's refusal outside a command (a view, a lab's start): its words
+            if not self.short_errors:
+                raise
+            raise DnetError(f"{where}: {exc.explanation or exc}" if where else str(exc.explanation or exc)) from None
         except (RequestException, DockerException) as exc:  # the engine went away in the middle of a command
             if not self.short_errors:
                 raise

@@ -1,8 +1,7 @@
 """Checks for asserts: facts from inspect, reachability seen from inside a container, activities."""
 from dnlab.checks.activities import ActivityReport, activity_6_01, activity_6_02
 from dnlab.checks.facts import (endpoints, eventually, gateway, ip, mac, network_gateway, networks, node_plugins,
-                                 state, subnet,
-                                 task_container, wait_for_exit)
+                                 state, subnet, task_container, wait_for_exit)
 from dnlab.checks.probe import HOST, probe
 from dnlab.checks.reach import (HostsFile, HttpGet, Ping, default_gateway, hosts, http_get, interfaces, ping,
                                  port_holder, resolve)

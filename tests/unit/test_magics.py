@@ -126,3 +126,22 @@ def test_config_switches_full_tracebacks_on(tmp_path, monkeypatch):
     finally:
         shell.run_line_magic("config", "DnetMagics.short_errors = True")
         client.forget()
+
+
+def test_a_refusal_outside_a_command_is_the_engines_words_and_a_lost_engine_says_so():
+    from docker.errors import NotFound
+    from requests.exceptions import ConnectionError as Refused
+
+    magic = magics.DnetMagics(shell=None)
+
+    def refused():
+        raise NotFound("404 Client Error", explanation="network weavenet1 not found")
+
+    with pytest.raises(magics.DnetError, match="^where: network weavenet1 not found$"):
+        magic._guarded(refused, "where")
+
+    def lost():
+        raise Refused("('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))")
+
+    with pytest.raises(magics.DnetError, match="^machine1: machine1's engine stopped answering .*machines up"):
+        magic._guarded(lost, "machine1", machine="machine1")
