@@ -33,13 +33,15 @@ def plugin_directory(client: docker.DockerClient, plugin: CataloguePlugin, progr
     folder.parent.mkdir(parents=True, exist_ok=True)
     for stale in folder.parent.glob(folder.name.rsplit("-", 1)[0] + "-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    with tempfile.TemporaryDirectory(dir=folder.parent) as building:
-        rootfs = Path(building) / "rootfs"
-        export_filesystem(client, plugin.rootfs, rootfs)
-        shutil.copy(plugin.source / "driver.py", rootfs / "driver.py")
-        shutil.copy(plugin.source / "config.json", Path(building) / "config.json")
-        Path(building).rename(folder)
-        Path(building).mkdir()  # for TemporaryDirectory's own clean-up
+    building = Path(tempfile.mkdtemp(dir=folder.parent))  # renamed into place only when complete
+    try:
+        export_filesystem(client, plugin.rootfs, building / "rootfs")
+        shutil.copy(plugin.source / "driver.py", building / "rootfs" / "driver.py")
+        shutil.copy(plugin.source / "config.json", building / "config.json")
+        building.rename(folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return folder
 
 
