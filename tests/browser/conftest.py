@@ -1,18 +1,21 @@
-"""JupyterLab in a real browser: the README's `./scripts/lab` serving a copy of the notebooks,
-driven by Debian's headless Chromium (/usr/bin/chromium, no downloaded browser) through Playwright.
+"""JupyterLab in a real browser: the README's `./scripts/lab`, exactly as a learner types it, run in a
+temporary copy of the course and driven by Debian's headless Chromium (/usr/bin/chromium, no downloaded
+browser) through Playwright.
 
-Nothing is written to the repository's notebooks: the server's notebook directory is a temporary
-copy (outputs stripped, so whatever the page shows comes from this run). The server's process
-group is always stopped, and the labs a test ran are cleaned up with `dnlab.cleanup(lab=...)`.
+Nothing is written to the repository: the copy holds the files of this working tree that git does not
+ignore, its notebooks' outputs stripped (so whatever the page shows comes from this run), and it uses the
+environment these tests run in through DNLAB_VENV (scripts/setup.sh). What a learner's shell might set
+is the only difference: JupyterLab's directories point into the run's temporary directory, and no flag is
+added. The address comes from the line scripts/lab prints. The server's process group is always stopped,
+and the labs a test ran are cleaned up with `dnlab.cleanup(lab=...)`.
 """
 from __future__ import annotations
 
 import json
 import os
-import secrets
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +23,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -32,6 +36,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_SECONDS = 300  # scripts/lab may first have to install the Python environment
 VIEWPORT = {"width": 1500, "height": 1000}
+# The environment these tests run in (scripts/test's), which the copy uses; outside one, the copy makes
+# its own .venv the way a fresh clone does.
+VENV = Path(sys.prefix) if sys.prefix != sys.base_prefix else None
+OPEN_LINE = re.compile(r"^dnlab: open (?P<url>https?://\S+)$", re.M)  # what scripts/lab prints
 os.environ.setdefault("DNLAB_REGISTRY", "off")  # tests never contact a registry
 
 _written: list[Path] = []  # screenshots, listed at the end of the run
@@ -57,8 +65,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 @dataclass
 class JupyterLab:
-    """A running `./scripts/lab` server on loopback."""
+    """A running `./scripts/lab` server, found at the address it printed."""
 
+    printed: str  # the URL of scripts/lab's "dnlab: open URL" line
     base: str
     token: str
     root: Path
@@ -70,13 +79,7 @@ class JupyterLab:
         return f"{self.base}/lab/tree/{path}?token={self.token}"
 
     def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return _tail(self.log, lines)
 
 
 def _strip_outputs(notebook: Path) -> None:
@@ -104,7 +107,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     """SIGTERM the server's process group (the server shuts its kernels down), then SIGKILL what is left."""
     below = _descendants(process.pid)
     try:
@@ -122,57 +125,116 @@ def _stop(process: subprocess.Popen) -> None:
             pass
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory) -> JupyterLab:
-    """`./scripts/lab` (the README's command) on a free loopback port, serving a copy of the notebooks."""
-    tmp = tmp_path_factory.mktemp("jupyterlab")
-    root = tmp / "notebooks"
-    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for notebook in root.glob("*.ipynb"):
+def course_copy(dest: Path, venv: Path | None = VENV) -> Path:
+    """The course in ``dest`` as a learner's clone has it: the files of this working tree that git does
+    not ignore (tracked, and new ones not added yet), or without git everything but .git, .venv and
+    caches; the notebooks' outputs stripped."""
+    try:
+        listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others",
+                                 "--exclude-standard"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        shutil.copytree(REPO, dest, symlinks=True, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "__pycache__", ".ipynb_checkpoints", ".pytest_cache", "*.egg-info", "artifacts"))
+    else:
+        for name in sorted(set(os.fsdecode(n) for n in listed.split(b"\0") if n)):
+            source, target = REPO / name, dest / name
+            if source.is_symlink() or source.is_file():  # a file deleted from the working tree is left out
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target, follow_symlinks=False)
+    for notebook in (dest / "notebooks").glob("*.ipynb"):
         _strip_outputs(notebook)
-    settings = tmp / "user-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)  # no "get Jupyter news?" toast over the notebook
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    stamp = venv / ".dnlab-installed" if venv else None
+    if stamp and stamp.exists() and (dest / "pyproject.toml").stat().st_mtime > stamp.stat().st_mtime:
+        # setup.sh reinstalls when pyproject.toml is newer than the environment's stamp: in the copy that
+        # would point the shared environment's editable install at a directory about to be removed.
+        os.utime(dest / "pyproject.toml", (stamp.stat().st_atime, stamp.stat().st_mtime))
+    return dest
 
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, DNLAB_REGISTRY="off", JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
-    if sys.prefix != sys.base_prefix:  # serve from the environment these tests run in
-        env["DNLAB_VENV"] = sys.prefix
-        env["PATH"] = f"{sys.prefix}/bin{os.pathsep}{env.get('PATH', '')}"
-    # scripts/lab passes --notebook-dir=notebooks, and a second --notebook-dir is an error (root_dir takes
-    # one value), so the copy is served by pointing the contents and the kernels at it instead.
-    args = ["--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ContentsManager.root_dir={root}", f"--MappingKernelManager.root_dir={root}",
-            f"--LabApp.user_settings_dir={tmp / 'user-settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-            "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
-    if os.geteuid() == 0:
-        args.append("--allow-root")
-    log = tmp / "server.log"
+
+def lab_environment(state: Path, home: str, venv: Path | None = VENV) -> dict[str, str]:
+    """A learner's shell (the environment not activated, no display) plus, under ``state``, JupyterLab's
+    runtime, config, settings and workspace directories: the server's state stays in the run's temporary
+    directory, and the page shows no "get Jupyter news?" toast over the notebook."""
+    path = [d for d in os.environ.get("PATH", os.defpath).split(os.pathsep)
+            if not (VENV and Path(d) == VENV / "bin")]
+    kept = {k: v for k, v in os.environ.items()
+            if k.startswith(("DNLAB_", "DOCKER_")) or k in ("LANG", "LC_ALL", "TZ", "TMPDIR")}
+    env = {**kept, "PATH": os.pathsep.join(path), "HOME": home, "DNLAB_REGISTRY": "off",
+           "JUPYTER_RUNTIME_DIR": str(state / "runtime"), "JUPYTER_CONFIG_DIR": str(state / "config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces")}
+    env.pop("DNLAB_VENV", None)
+    if venv:
+        env["DNLAB_VENV"] = str(venv)
+    notification = state / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True, exist_ok=True)
+    notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    # And should the page ask anyway, the server fetches no news and asks PyPI about no extension.
+    (state / "config").mkdir(exist_ok=True)
+    (state / "config" / "jupyter_server_config.json").write_text(
+        json.dumps({"LabApp": {"news_url": None, "extension_manager": "readonly"}}))
+    return env
+
+
+def start_lab(course: Path, env: dict[str, str], log: Path, user: str | None = None) -> JupyterLab:
+    """`./scripts/lab` in ``course`` (as ``user``, with its groups, if given), in a session of its own;
+    the server at the address of the "dnlab: open URL" line it prints, once that answers with the token."""
+    as_user = {}
+    if user:
+        import pwd
+
+        account = pwd.getpwnam(user)
+        as_user = {"user": account.pw_uid, "group": account.pw_gid,
+                   "extra_groups": os.getgrouplist(user, account.pw_gid)}
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(REPO / "scripts" / "lab"), *args], cwd=REPO, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    server = JupyterLab(f"http://127.0.0.1:{port}", token, root, log, process)
+        process = subprocess.Popen(["./scripts/lab"], cwd=course, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True, **as_user)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
+        while not (found := OPEN_LINE.search(log.read_text(errors="replace"))):
             if process.poll() is not None:
-                pytest.fail(f"./scripts/lab exited ({process.returncode}) before serving:\n{server.log_tail()}")
+                pytest.fail(f"./scripts/lab exited ({process.returncode}) before it printed "
+                            f"`dnlab: open URL`:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"./scripts/lab printed no `dnlab: open URL` within {STARTUP_SECONDS} s:\n{_tail(log)}")
+            try:
+                process.wait(timeout=0.5)  # a pause between looks that also notices an exit
+            except subprocess.TimeoutExpired:
+                pass
+        url = urlsplit(found["url"])
+        token = parse_qs(url.query).get("token", [""])[0]
+        server = JupyterLab(found["url"], f"{url.scheme}://{url.netloc}", token, course / "notebooks", log, process)
+        deadline = time.monotonic() + 30  # it printed once the server listens: this is quick
+        while True:
             try:
                 with urllib.request.urlopen(f"{server.base}/api/status?token={token}", timeout=2) as answer:
                     if answer.status == 200:
-                        break
+                        return server
             except (urllib.error.URLError, OSError):
                 pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer within {STARTUP_SECONDS} s:\n{server.log_tail()}")
-            try:
-                process.wait(timeout=0.5)  # a pause between polls that also notices an exit
-            except subprocess.TimeoutExpired:
-                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"nothing answers at {found['url']}:\n{_tail(log)}")
+            time.sleep(0.3)
+    except BaseException:
+        stop(process)
+        raise
+
+
+def _tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory) -> JupyterLab:
+    """The README's `./scripts/lab`, nothing added, in a temporary copy of the course."""
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    course = course_copy(tmp / "course")
+    env = lab_environment(tmp, home=os.environ.get("HOME") or str(Path.home()))
+    server = start_lab(course, env, tmp / "server.log")
+    try:
         yield server
     finally:
-        _stop(process)
+        stop(server.process)
         for lab in sorted(server.labs):
             dnlab.cleanup(lab=lab)
 

@@ -135,3 +135,14 @@ def test_topology_is_an_inline_svg(notebook: Notebook, ran: int, artifact) -> No
                     "put the <svg> in the text/html output for an inline <svg class=\"dnlab-topology\">")
     expect(svg).to_be_visible()
     expect(svg).to_be_in_viewport()
+
+
+def test_the_printed_address_opens_00_start_here(page: Page, jupyterlab, artifact) -> None:
+    """The URL of scripts/lab's `dnlab: open URL` line, as a learner pastes it: JupyterLab, the token taken,
+    00-start-here the notebook in front (other tabs this run opened may be restored behind it)."""
+    page.goto(jupyterlab.printed)
+    current = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
+    expect(current).to_contain_text("00-start-here.ipynb", timeout=LOAD_MS)
+    expect(page.locator(".jp-NotebookPanel:visible .jp-Cell").first).to_be_visible(timeout=LOAD_MS)
+    page.mouse.move(0, 0)
+    page.screenshot(path=artifact("jupyterlab-start-here.png"))
