@@ -116,7 +116,7 @@ def swarm_seconds(shell: InteractiveShell, fresh: bool) -> float:
         if client.info()["Swarm"]["LocalNodeState"] != "inactive":
             client.api.leave_swarm(force=True)
     on = lambda machine, line: shell.run_line_magic("dnet", f"--on {machine} {line}")  # noqa: E731
-    addr = dnlab.machines.nodes.underlay_ip("machine1")
+    addr = dnlab.machines.underlay_ip("machine1")
     on("machine1", f"swarm init --advertise-addr {addr}")
     token = on("machine1", "swarm join-token -q worker").text
     on("machine2", f"swarm join --token {token} {addr}:2377")
@@ -139,7 +139,7 @@ def main() -> None:
 
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
-    dnlab.lab.start(LAB)
+    shell.run_line_magic("dnet", f"lab {LAB}")
     dnet = lambda cell: shell.run_cell_magic("dnet", "", cell)  # noqa: E731
     dnet("run -itd --name bench-target alpine:latest")
     results: dict[str, dict[str, float]] = {}

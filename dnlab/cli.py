@@ -1,27 +1,37 @@
-"""The ``dnlab`` command line: the engine, the course's images, and clean-up."""
+"""The ``dnlab`` command line: the engine, the course's images, lab machines, and clean-up.
+
+``dnlab machines ...`` reads the same command table as ``%dnet machines ...``.
+"""
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
+from typing import Any
 
-from dnlab.errors import DnlabError
+import pandas as pd
+
+from dnlab import images as catalogue
+from dnlab.cleanup import cleanup as remove
+from dnlab.commands import execute
+from dnlab.doctor import doctor as check
+from dnlab.engine import connect, daemon
+from dnlab.engine.explain import learner_error
+from dnlab.engine.report import report
+from dnlab.host import has_ipvs
+from dnlab.lab import current
+from dnlab.parser import parse_cell
 
 
 def engine(args: argparse.Namespace) -> str:
-    from dnlab.engine import daemon
-    from dnlab.engine.report import report
-
     if args.action == "start":
-        return f"{daemon.start()}\n{report()!r}"
+        return f"{daemon.start()}\n{report(has_ipvs())!r}"
     if args.action == "stop":
         return daemon.stop()
-    return repr(report())
+    return repr(report(has_ipvs()))
 
 
 def images(args: argparse.Namespace) -> str:
-    from dnlab import images as catalogue
-    from dnlab.engine import connect
-
     client = connect()
     if not args.list_only:
         catalogue.prepare(client, everything=True)
@@ -29,26 +39,21 @@ def images(args: argparse.Namespace) -> str:
 
 
 def cleanup(args: argparse.Namespace) -> str:
-    from dnlab.lab import cleanup as remove
-
     return repr(remove(lab=args.lab, images=args.images))
 
 
 def doctor(args: argparse.Namespace) -> str:
-    from dnlab.doctor import doctor as check
-
     return repr(check())
 
 
 def machines(args: argparse.Namespace) -> str:
-    from dnlab import machines as lab_machines
+    """``dnlab machines up 2``: the line ``machines up 2`` of the command table, run as ``%dnet`` runs it."""
+    [invocation] = parse_cell(shlex.join(["machines", *(args.words or ["ls"])]))
+    return _text(execute(current(), invocation))
 
-    if args.action == "up":
-        return lab_machines.up(args.count).to_string(index=False)
-    if args.action == "down":
-        gone = lab_machines.down()
-        return "Removed: " + ", ".join(gone) if gone else "No lab machines to remove."
-    return lab_machines.ls().to_string(index=False)
+
+def _text(result: Any) -> str:
+    return result.to_string(index=False) if isinstance(result, pd.DataFrame) else repr(result)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,9 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     img.set_defaults(run=images)
     doc = sub.add_parser("doctor", help="is this machine ready for the course? (prepares the images)")
     doc.set_defaults(run=doctor)
-    mac = sub.add_parser("machines", help="lab machines: several Docker hosts on this one (Docker-in-Docker)")
-    mac.add_argument("action", nargs="?", choices=["up", "ls", "down"], default="ls")
-    mac.add_argument("count", nargs="?", type=int, default=2, help="how many machines `up` starts (default 2)")
+    mac = sub.add_parser("machines", help="lab machines: up [N] | ls | down (as %%dnet machines ...)")
+    mac.add_argument("words", nargs=argparse.REMAINDER, help="up [N], ls or down")
     mac.set_defaults(run=machines)
     cln = sub.add_parser("cleanup", help="remove what dnlab created, and nothing else")
     cln.add_argument("--lab", help="only this lab's resources (default: every lab's)")
@@ -78,8 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(args.run(args))
-    except DnlabError as exc:
-        print(f"dnlab: {exc}", file=sys.stderr)
+    except Exception as exc:  # the same table of explanations as the magic's
+        error = learner_error(exc)
+        if error is None:
+            raise
+        print(f"dnlab: {error}", file=sys.stderr)
         return 1
     return 0
 

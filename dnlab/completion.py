@@ -12,14 +12,15 @@ from docker.errors import DockerException
 from IPython.core.completer import CompletionContext, SimpleCompletion, SimpleMatcherResult, context_matcher
 
 from dnlab.engine.client import quick
-from dnlab.errors import DnlabError
-from dnlab.parser import FORMS, Command, DnetUsageError, Line
-from dnlab.parser.grammar import Arg, Opt
-from dnlab.parser.parse import find_command
+from dnlab.engine.endpoints import real_machines
+from dnlab.errors import DnlabError, ParseError
+from dnlab.parser import FORMS, MAGIC_OPTIONS, Arg, Command, Line, Opt, find_command
+from dnlab.settings import settings
 
 MATCHER_ID = "dnlab.dnet"
 LINE_MAGIC = re.compile(r"\s*%dnet\s(.*)")
 VARIADIC = ("+", "...")
+MAGIC_FLAGS = {flag: option for option in MAGIC_OPTIONS for flag in option.flags}
 
 
 def register(shell: Any) -> None:
@@ -60,8 +61,10 @@ def complete(text: str) -> tuple[str, list[SimpleCompletion]]:
     """The word being typed at the end of ``text`` and what may replace it."""
     words = text.split()
     fragment = "" if not text or text[-1].isspace() else words.pop()
-    while words[:1] in (["--on"], ["--needs"]) and len(words) >= 2:  # %dnet --on machine1 COMMAND
-        words = words[2:]
+    words, pending = _after_magic_options(words)
+    if pending is not None or (not words and fragment.startswith("-")):
+        found = _magic_option_candidates(pending, fragment)
+        return fragment, [SimpleCompletion(word, type=kind) for word, kind in found if word.startswith(fragment)]
     if words[:1] == ["$"]:
         words = words[1:]
     if words[:1] == ["docker"]:
@@ -73,12 +76,40 @@ def complete(text: str) -> tuple[str, list[SimpleCompletion]]:
     return fragment, found
 
 
+def _after_magic_options(words: list[str]) -> tuple[list[str], Opt | None]:
+    """The words after ``%dnet``'s own options (``--on machine1``, ``--on=machine1``, ``--needs X``),
+    and the option still waiting for its value, if the words end with one."""
+    while words and words[0].split("=", 1)[0] in MAGIC_FLAGS:
+        option = MAGIC_FLAGS[words[0].split("=", 1)[0]]
+        if "=" in words[0]:
+            words = words[1:]
+        elif len(words) == 1:
+            return [], option
+        else:
+            words = words[2:]
+    return words, None
+
+
+def _magic_option_candidates(pending: Opt | None, fragment: str) -> list[tuple[str, str]]:
+    """``--on``/``--needs`` themselves, or the values one takes (``--on=`` written with them)."""
+    if pending is not None:
+        return _option_values(pending)
+    flag, equals, _ = fragment.partition("=")
+    if equals and flag in MAGIC_FLAGS:
+        return [(f"{flag}={value}", kind) for value, kind in _option_values(MAGIC_FLAGS[flag])]
+    return [(flag, "flag") for flag in sorted(MAGIC_FLAGS)]
+
+
+def _option_values(option: Opt) -> list[tuple[str, str]]:
+    return [(choice, "value") for choice in option.choices] or _names(option.completes)
+
+
 def _candidates(words: list[str], fragment: str) -> list[tuple[str, str]]:
     if not words:
         return [(word, "command") for word in sorted({form[0] for form in FORMS})]
     try:
         command, rest = find_command(Line(0, " ".join(words), tuple(words)))
-    except DnetUsageError:
+    except ParseError:
         verbs = {form[1] for form in FORMS if len(form) > 1 and form[0] == words[0]}
         return [(verb, "command") for verb in sorted(verbs)] if len(words) == 1 else []
     return _arguments(command, rest, fragment)
@@ -147,11 +178,19 @@ def engine_names(kind: str) -> list[str]:
                     if name.count("/") == 1]  # "/a/b" names are legacy link aliases
         if kind == "network":
             return [network["Name"] for network in api.networks()]
+        if kind == "machine":  # the lab machines' sockets and real hosts: no engine is asked
+            return lab_machine_names()
         if kind == "plugin":
             return [plugin["Name"] for plugin in api.plugins()]
         return [tag for image in api.images() for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]
     except (DnlabError, DockerException, OSError):  # no engine, or it failed: words and flags still work
         return []
+
+
+def lab_machine_names() -> list[str]:
+    """The lab machines there are: nodes with a socket on this host, and real hosts."""
+    nodes = sorted(path.parent.name for path in settings().machines_dir.glob("machine*/docker.sock"))
+    return list(dict.fromkeys([*nodes, *real_machines()]))
 
 
 def _continues(line: str) -> bool:

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dnlab import images
+from dnlab.checks import port_holder
+from dnlab.engine import connect
+from dnlab.engine.report import report as engine_report
 from dnlab.errors import DnlabError
+from dnlab.host import has_ipvs
+from dnlab.machines import real_machines
+from dnlab.settings import MACHINES
 
 COURSE_PORTS = {80: "Exercise 6.03 (NGINX on the host network)", 8080: "Exercise 6.01 and Activity 6.01 (-p 8080:80)"}
 
@@ -41,22 +48,15 @@ class DoctorReport:
 
 def doctor(prepare_images: bool = True) -> DoctorReport:
     """Check the engine, what it can do, the ports the course uses, and the images (preparing them)."""
-    from dnlab import images
-    from dnlab.checks import port_holder
-    from dnlab.engine import connect
-    from dnlab.engine.report import report as engine_report
-
     result = DoctorReport()
     try:
-        engine = engine_report()
+        engine = engine_report(has_ipvs())
     except DnlabError as exc:
         result.add("Docker engine", "problem", str(exc))
         return result
     result.add("Docker engine", "ok", f"{engine.kind} {engine.version} at {engine.url}")
-    for capability, text in engine.capabilities.items():
-        if capability != "network drivers":
-            good = text.startswith(("available", "yes", "shares the engine host's"))
-            result.add(capability, "ok" if good else "warning", text)
+    for capability in engine.capabilities:
+        result.add(capability.name, "ok" if capability.yes else "warning", capability.words)
     result.add("lab machines", *machines_possible(engine.kind, engine.url))
     if prepare_images:
         for status in images.prepare(connect()):
@@ -70,11 +70,9 @@ def doctor(prepare_images: bool = True) -> DoctorReport:
 
 def machines_possible(kind: str, url: str) -> tuple[str, str]:
     """Whether Docker-in-Docker lab machines can run here (Exercises 6.04, 6.05, Activity 6.02)."""
-    from dnlab.machines.nodes import REAL_MACHINES_VARIABLE, real_machines
-
     if real_machines():
-        return "ok", f"real hosts from {REAL_MACHINES_VARIABLE}: {', '.join(real_machines())}"
+        return "ok", f"real hosts from {MACHINES}: {', '.join(real_machines())}"
     if kind == "Linux engine" and url.startswith("unix://"):
         return "ok", "Docker-in-Docker nodes on this engine (machine1, machine2)"
     return "warning", (f"a {kind} at {url} cannot host dnlab's nodes (their API sockets must be on this "
-                       f"machine); list real hosts in {REAL_MACHINES_VARIABLE}=machine1=ssh://...,machine2=ssh://...")
+                       f"machine); list real hosts in {MACHINES}=machine1=ssh://...,machine2=ssh://...")

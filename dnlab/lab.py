@@ -1,20 +1,24 @@
-"""The lab a notebook is working in: the labels of what it creates, and its clean-up.
+"""The lab a notebook is working in, and the one facade through which it creates and changes things.
 
-Nothing without dnlab's labels is ever removed, stopped or changed here.
+Every creating call made through ``Lab.api`` carries the lab's labels, so no path can forget
+them; every changing verb asks ``Lab.own_*`` first, so nothing without them is ever removed,
+stopped or changed (testcontainers' labelled client is the model).
 """
 from __future__ import annotations
 
 import dataclasses
-import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import docker
-from docker.errors import APIError, NotFound
 
 from dnlab import labels
 from dnlab.engine import connect
-from dnlab.views.results import CleanupReport
+from dnlab.engine.endpoints import client_for
+from dnlab.errors import NotLabOwned
+
+BUILT_IN_NETWORKS = {"bridge", "host", "none"}
 
 
 @dataclass(frozen=True)
@@ -31,15 +35,83 @@ class Lab:
 
     @property
     def client(self) -> docker.DockerClient:
-        if self.machine:
-            from dnlab.machines import client_for
+        return client_for(self.machine) if self.machine else connect()
 
-            return client_for(self.machine)
-        return connect()
+    @property
+    def api(self) -> LabelledAPI:
+        """The engine's API, with every creating call stamped with this lab's labels."""
+        return LabelledAPI(self.client.api, self)
 
-    def on(self, machine: str | None) -> "Lab":
+    def on(self, machine: str | None) -> Lab:
         """The same lab, working on lab machine ``machine`` (None: the local engine)."""
         return dataclasses.replace(self, machine=machine)
+
+    def named(self, name: str) -> Lab:
+        """Another lab of the same kernel session (the lab machines belong to ``machines``)."""
+        return dataclasses.replace(self, name=name)
+
+    def own_container(self, name: str) -> dict:
+        """The container's inspect data, if dnlab created it; else a clear refusal."""
+        attrs = self.client.api.inspect_container(name)
+        _require_owned("container", name, attrs["Config"].get("Labels"),
+                       "Use another name in the lab, or the docker CLI if you mean to change it.")
+        return attrs
+
+    def own_network(self, name: str, allow_built_in: bool = False) -> dict:
+        """The network's inspect data, if dnlab created it (or it is bridge/host/none, when allowed)."""
+        attrs = self.client.api.inspect_network(name)
+        if not (allow_built_in and attrs["Name"] in BUILT_IN_NETWORKS):
+            _require_owned("network", name, attrs.get("Labels"),
+                           "Create a lab network of your own with `network create`.")
+        return attrs
+
+    def own_service(self, name: str) -> dict:
+        """The service's inspect data, if dnlab created it; else a clear refusal."""
+        attrs = self.client.api.inspect_service(name)
+        _require_owned("service", name, attrs["Spec"].get("Labels"),
+                       "Use another name in the lab, or the docker CLI if you mean to change it.")
+        return attrs
+
+
+def _require_owned(kind: str, name: str, found: dict[str, str] | None, fix: str) -> None:
+    if not labels.is_lab_owned(found):
+        raise NotLabOwned(f"{kind} {name} was not created by dnlab, so dnlab leaves it alone.", fix)
+
+
+class LabelledAPI:
+    """docker-py's ``APIClient``, except that ``create_container``, ``create_network``,
+    ``create_volume`` and ``create_service`` stamp the lab's labels (``role`` says what for;
+    ``labels`` adds to them, never replaces them)."""
+
+    def __init__(self, api: docker.APIClient, lab: Lab) -> None:
+        self._api = api
+        self._lab = lab
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._api, name)
+
+    def _stamp(self, role: str, extra: dict[str, str] | None) -> dict[str, str]:
+        return {**(extra or {}), **self._lab.labels(role)}
+
+    def create_container(self, *args: Any, role: str = "exercise", labels: dict[str, str] | None = None,
+                         **kwargs: Any) -> dict:
+        return self._api.create_container(*args, labels=self._stamp(role, labels), **kwargs)
+
+    def create_network(self, *args: Any, role: str = "exercise", labels: dict[str, str] | None = None,
+                       **kwargs: Any) -> dict:
+        return self._api.create_network(*args, labels=self._stamp(role, labels), **kwargs)
+
+    def create_volume(self, *args: Any, role: str = "exercise", labels: dict[str, str] | None = None,
+                      **kwargs: Any) -> dict:
+        return self._api.create_volume(*args, labels=self._stamp(role, labels), **kwargs)
+
+    def create_service(self, task_template: dict, *args: Any, role: str = "exercise",
+                       labels: dict[str, str] | None = None, **kwargs: Any) -> dict:
+        """The service and its task containers both carry the labels."""
+        spec = task_template.get("ContainerSpec")
+        if spec is not None:
+            spec["Labels"] = self._stamp(role, spec.get("Labels"))
+        return self._api.create_service(task_template, *args, labels=self._stamp(role, labels), **kwargs)
 
 
 _current = Lab()
@@ -50,150 +122,8 @@ def current() -> Lab:
     return _current
 
 
-def start(name: str) -> CleanupReport:
-    """Begin lab ``name``: clear what an earlier run of it left behind, make the course's images
-    present (a bar shows any that must be built), and label everything from now on with it."""
-    from dnlab.images import prepare
-
+def begin(name: str) -> Lab:
+    """Make lab ``name`` (in a new session) the one everything is labelled with from now on."""
     global _current
     _current = Lab(name)
-    report = cleanup(lab=name)
-    prepare(connect())
-    return report
-
-
-def _client(machine: str | None) -> docker.DockerClient:
-    """The local engine, or lab machine ``machine``'s."""
-    return current().on(machine).client if machine else connect()
-
-
-def cleanup(lab: str | None = None, images: bool = False, machine: str | None = None) -> CleanupReport:
-    """Remove what dnlab created (of one lab, or of all labs), swarm services first, then
-    containers, networks and volumes; images only when asked, and only those dnlab built or
-    pulled. ``machine``: on that lab machine's engine instead of the local one."""
-    client = _client(machine)
-    report = CleanupReport()
-    where = labels.lab_filter(lab)
-    swarm_manager = _remove_services(client, where, report)
-    for container in client.api.containers(all=True, filters=where):
-        name = container["Names"][0].lstrip("/")
-        _quietly(lambda: client.api.remove_container(container["Id"], force=True, v=False))
-        report.add("containers", name)
-    if swarm_manager:
-        _wait_for_tasks_to_go(client, lab)
-    for network in client.api.networks(filters=where):
-        _remove_network(client, network, report)
-    for volume in (client.api.volumes(filters=where) or {}).get("Volumes") or []:
-        _quietly(lambda: client.api.remove_volume(volume["Name"]))
-        report.add("volumes", volume["Name"])
-    if machine is None:  # the lab's macvlan parent links live on this host, not on a lab machine
-        _remove_unused_links(client, lab, report)
-    if images:
-        remove_owned_images(client, report)
-    return report
-
-
-SERVICE_GONE_TIMEOUT_S = 30
-
-
-def _remove_services(client: docker.DockerClient, where: dict, report: CleanupReport) -> bool:
-    """Remove the lab's swarm services; False when the engine is no swarm manager (it has none)."""
-    try:
-        services = client.api.services(filters=where)
-    except APIError:  # not a swarm manager: this engine holds no services
-        return False
-    for service in services:
-        _quietly(lambda: client.api.remove_service(service["ID"]))
-        report.add("services", service["Spec"]["Name"])
-    return True
-
-
-def _wait_for_tasks_to_go(client: docker.DockerClient, lab: str | None) -> None:
-    """Wait (bounded) until the swarm has forgotten the tasks of the lab's removed services (also
-    of those `service rm` removed just before): until then their networks cannot be removed."""
-    deadline = time.monotonic() + SERVICE_GONE_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            tasks = client.api.tasks()
-        except APIError:
-            return
-        if not any(labels.is_lab_owned((t["Spec"].get("ContainerSpec") or {}).get("Labels"), lab) for t in tasks):
-            return
-        time.sleep(0.5)
-
-
-def prune_by_label(lab: str, all_images: bool = False, machine: str | None = None) -> CleanupReport:
-    """Like `docker system prune -f`, filtered by lab ``lab``'s label: its stopped containers, its
-    networks that no container uses, and with ``all_images`` the unused images dnlab made."""
-    client = _client(machine)
-    report = CleanupReport()
-    where = labels.lab_filter(lab)
-    for container in client.api.containers(all=True, filters={**where, "status": ["exited", "created", "dead"]}):
-        _quietly(lambda: client.api.remove_container(container["Id"]))
-        report.add("containers", container["Names"][0].lstrip("/"))
-    prune_networks(lab, report, machine)
-    if machine is None:
-        _remove_unused_links(client, lab, report)
-    if all_images:
-        remove_owned_images(client, report)
-    return report
-
-
-def prune_networks(lab: str, report: CleanupReport | None = None, machine: str | None = None) -> CleanupReport:
-    """Like `docker network prune -f`, filtered by the lab's label: its networks that no container uses."""
-    client = _client(machine)
-    report = report if report is not None else CleanupReport()
-    for network in client.api.networks(filters=labels.lab_filter(lab)):
-        if not client.api.inspect_network(network["Id"]).get("Containers"):
-            _remove_network(client, network, report)
-    return report
-
-
-def remove_owned_images(client: docker.DockerClient, report: CleanupReport) -> None:
-    """Untag the course references of images dnlab built or pulled; an image goes only when no
-    other tag (a learner's) and no container still needs it."""
-    from dnlab.images import find, owned_image_ids
-
-    for image_id in sorted(owned_image_ids(client)):
-        tags = client.api.inspect_image(image_id).get("RepoTags") or []
-        for tag in (t for t in tags if find(t) is not None):
-            try:
-                client.api.remove_image(tag)
-            except APIError as exc:
-                report.kept.append(f"image {tag}: {exc.explanation}")
-                continue
-            others = [t for t in tags if find(t) is None]
-            report.add("images", tag if not others else f"{tag} (untagged only: {', '.join(others)} still names it)")
-
-
-def _remove_network(client: docker.DockerClient, network: dict, report: CleanupReport) -> None:
-    try:
-        client.api.remove_network(network["Id"])
-    except NotFound:
-        return
-    except APIError:
-        users = client.api.inspect_network(network["Id"]).get("Containers") or {}
-        names = ", ".join(sorted(c.get("Name", "?") for c in users.values()))
-        report.kept.append(f"network {network['Name']}: containers not made by dnlab still use it ({names})")
-        return
-    report.add("networks", network["Name"])
-
-
-def _remove_unused_links(client: docker.DockerClient, lab: str | None, report: CleanupReport) -> None:
-    """Delete the lab's macvlan parent links that no network uses any more."""
-    from dnlab.engine import links
-
-    in_use = {(n.get("Options") or {}).get("parent") for n in client.api.networks()}
-    for name in links.remove_links([n for n in links.lab_links(lab) if n not in in_use]):
-        report.add("links", name)
-
-
-def _quietly(remove) -> None:
-    """Remove, unless it is already gone or going (``--rm`` containers remove themselves)."""
-    try:
-        remove()
-    except NotFound:
-        pass
-    except APIError as exc:
-        if "already in progress" not in str(exc.explanation):
-            raise
+    return _current

@@ -37,14 +37,8 @@ SUBSTITUTE_FOR = "dnlab.image.substitute-for"
 
 def image_labels(substitute_for: str, title: str, version: str, source: str) -> dict[str, str]:
     """Labels of an image dnlab builds offline: what it stands in for and what it really is."""
-    return {
-        COURSE_KEY: COURSE,
-        SUBSTITUTE_FOR: substitute_for,
-        "org.opencontainers.image.title": title,
-        "org.opencontainers.image.version": version,
-        "org.opencontainers.image.source": source,
-        "org.opencontainers.image.description": f"Built offline by dnlab to stand in for {substitute_for}",
-    }
+    return {COURSE_KEY: COURSE, SUBSTITUTE_FOR: substitute_for,
+            **_open_containers(title, version, source, f"Built offline by dnlab to stand in for {substitute_for}")}
 
 
 OWN_IMAGE = "dnlab.image.own"
@@ -54,11 +48,11 @@ RECIPE = "dnlab.image.recipe"
 
 def own_image_labels(reference: str, title: str, version: str, source: str) -> dict[str, str]:
     """Labels of an image of dnlab's own (not a stand-in for another): what it is and where it comes from."""
-    return {
-        COURSE_KEY: COURSE,
-        OWN_IMAGE: reference,
-        "org.opencontainers.image.title": title,
-        "org.opencontainers.image.version": version,
-        "org.opencontainers.image.source": source,
-        "org.opencontainers.image.description": f"Built by dnlab: {reference}",
-    }
+    return {COURSE_KEY: COURSE, OWN_IMAGE: reference,
+            **_open_containers(title, version, source, f"Built by dnlab: {reference}")}
+
+
+def _open_containers(title: str, version: str, source: str, description: str) -> dict[str, str]:
+    """The OCI image annotations that say what an image truly is."""
+    return {"org.opencontainers.image.title": title, "org.opencontainers.image.version": version,
+            "org.opencontainers.image.source": source, "org.opencontainers.image.description": description}

@@ -1,11 +1,13 @@
-"""Checks for asserts: facts from inspect, reachability seen from inside a container, activities."""
+"""Checks for asserts: facts from inspect, reachability seen from inside a container, activities,
+and what the engine and its host can do."""
 from dnlab.checks.activities import ActivityReport, activity_6_01, activity_6_02
 from dnlab.checks.facts import (endpoints, eventually, gateway, ip, mac, network_gateway, networks, node_plugins,
                                  state, subnet, task_container, wait_for_exit)
-from dnlab.checks.probe import HOST, probe
 from dnlab.checks.reach import (HostsFile, HttpGet, Ping, default_gateway, hosts, http_get, interfaces, ping,
                                  port_holder, resolve)
+from dnlab.host import HOST, has_ipvs, probe, supports
 
-__all__ = ["HOST", "ActivityReport", "activity_6_01", "activity_6_02", "HostsFile", "HttpGet", "Ping", "default_gateway", "endpoints", "eventually", "gateway", "hosts", "http_get",
-           "interfaces", "ip", "mac", "network_gateway", "networks", "node_plugins", "ping", "port_holder", "probe",
-           "resolve", "state", "subnet", "task_container", "wait_for_exit"]
+__all__ = ["HOST", "ActivityReport", "HostsFile", "HttpGet", "Ping", "activity_6_01", "activity_6_02",
+           "default_gateway", "endpoints", "eventually", "gateway", "has_ipvs", "hosts", "http_get", "interfaces",
+           "ip", "mac", "network_gateway", "networks", "node_plugins", "ping", "port_holder", "probe", "resolve",
+           "state", "subnet", "supports", "task_container", "wait_for_exit"]

@@ -9,7 +9,9 @@ import pandas as pd
 from docker.errors import NotFound
 
 from dnlab import labels
-from dnlab.checks.reach import http_get
+from dnlab.checks.facts import task_container
+from dnlab.checks.reach import http_get, ping
+from dnlab.host import probe
 from dnlab.lab import current
 
 Attrs = dict[str, Any]
@@ -167,10 +169,6 @@ def activity_6_02(manager: str = "machine1", app: str = "trekking-app", database
     """Activity 6.02: an overlay network with its own subnet and gateway, an Alpine ``trekking-app``
     and a ``postgres:12`` ``database-app`` service on it, on different machines, and trekking-app
     reaching database-app by name: ping, and PostgreSQL answering a real query."""
-    from dnlab.checks.facts import task_container
-    from dnlab.checks.probe import probe
-    from dnlab.checks.reach import ping
-
     report = ActivityReport("Activity 6.02")
     add: Callable[..., None] = lambda *args: report.requirements.append(Requirement(*args))  # noqa: E731
     api = current().on(manager).client.api

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from dnlab.errors import DnlabError
 from dnlab.lab import current
-from dnlab.views.tables import effective_gateway
+from dnlab.engine.facts import effective_gateway
 
 
 def endpoints(container: str, on: str | None = None) -> dict[str, dict[str, Any]]:

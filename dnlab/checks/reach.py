@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dnlab.checks.probe import HOST, probe
+from dnlab.host import HOST, probe
+from dnlab.lab import current
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,6 @@ def default_gateway(source: str, on: str | None = None) -> str | None:
 def port_holder(port: int) -> str | None:
     """Who listens on TCP ``port`` of the engine host: a container publishing it, "a program on
     the engine host", or None when the port is free."""
-    from dnlab.lab import current
-
     run = probe(HOST, ["netstat", "-ltn"])
     listening = any(re.search(rf"[:.]{port}\s", line) for line in run.output.splitlines()[2:])
     if not listening:

@@ -1,17 +1,18 @@
-"""Run parsed ``%%dnet`` lines: one module per Docker noun, one function per verb."""
+"""Run parsed ``%%dnet`` lines: one module per Docker noun (and ``course``/``machines`` for the
+magic's own verbs), one function per verb."""
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from docker.errors import APIError
 
-from dnlab.commands import container, image, network, node, plugin, service, swarm, system
-from dnlab.commands.explain import explain
+from dnlab.commands import container, course, image, machines, network, node, plugin, service, swarm, system
+from dnlab.engine.explain import explain
 from dnlab.lab import Lab
 from dnlab.parser import COMMANDS, Invocation
 
-_MODULES = {"container": container, "image": image, "network": network, "node": node, "plugin": plugin,
-            "service": service, "swarm": swarm, "system": system}
+_MODULES = {"container": container, "course": course, "image": image, "machines": machines, "network": network,
+            "node": node, "plugin": plugin, "service": service, "swarm": swarm, "system": system}
 
 
 def function_for(key: str) -> Callable[..., Any]:
@@ -28,4 +29,4 @@ def execute(lab: Lab, invocation: Invocation) -> Any:
     try:
         return ROUTES[invocation.command.key](lab, **invocation.kwargs)
     except APIError as exc:
-        raise explain(exc, lab) from exc
+        raise explain(exc, lab.client, lab.machine) from exc

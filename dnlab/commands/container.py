@@ -6,8 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from docker.errors import NotFound
 
-from dnlab.commands.guard import own_container
-from dnlab.commands.image import ensure_image
+from dnlab.images import ensure
 from dnlab.errors import DnlabError
 from dnlab.lab import Lab
 from dnlab.views import tables
@@ -28,7 +27,7 @@ def run(lab: Lab, image: str, command: list[str], detach: bool, stdin_open: bool
     """Like `docker run`: the container carries the lab's labels and `LAB_DNS` (unless ``--dns``
     says otherwise); ``-d`` prints its short ID."""
     api = lab.client.api
-    ensure_image(lab, image)
+    ensure(lab.client, image)
     user_network = network and network not in ("bridge", "host", "none") and ":" not in network
     networking = None
     if user_network and (aliases or ipv4_address):
@@ -41,9 +40,9 @@ def run(lab: Lab, image: str, command: list[str], detach: bool, stdin_open: bool
         links=dict(links or []) or None, auto_remove=auto_remove and detach,
         port_bindings=dict(ports or []) or None)
     exposed = [tuple(port.split("/")) for port, _ in ports or []] or None
-    created = api.create_container(
+    created = lab.api.create_container(
         image, command=command or None, name=name, detach=detach, stdin_open=stdin_open, tty=tty,
-        hostname=hostname, environment=environment, ports=exposed, labels=lab.labels(),
+        hostname=hostname, environment=environment, ports=exposed,
         host_config=host_config, networking_config=networking)
     api.start(created["Id"])
     if detach:
@@ -69,7 +68,7 @@ def exec(lab: Lab, container: str, cmd: list[str], interactive: bool, tty: bool,
          environment: list[str] | None, workdir: str | None) -> ExecResult:
     """Like `docker exec`: runs ``cmd`` and returns its exit code and output, stdout then stderr
     (the two streams arrive separately, so their interleaving would differ from run to run)."""
-    own_container(lab, container)
+    lab.own_container(container)
     api = lab.client.api
     handle = api.exec_create(container, cmd, environment=environment, workdir=workdir)
     stdout, stderr = api.exec_start(handle["Id"], demux=True)
@@ -106,7 +105,7 @@ def logs(lab: Lab, container: str, tail: int | None) -> Output:
 def start(lab: Lab, names: list[str]) -> Output:
     """Like `docker start`."""
     for name in names:
-        own_container(lab, name)
+        lab.own_container(name)
         lab.client.api.start(name)
     return Output("\n".join(names))
 
@@ -114,7 +113,7 @@ def start(lab: Lab, names: list[str]) -> Output:
 def stop(lab: Lab, names: list[str], timeout: int | None) -> Output:
     """Like `docker stop`: several containers stop in parallel, as the CLI does."""
     for name in names:
-        own_container(lab, name)
+        lab.own_container(name)
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda name: lab.client.api.stop(name, timeout=10 if timeout is None else timeout), names))
     return Output("\n".join(names))
@@ -123,6 +122,6 @@ def stop(lab: Lab, names: list[str], timeout: int | None) -> Output:
 def rm(lab: Lab, names: list[str], force: bool) -> Output:
     """Like `docker rm` (``-f``: running ones too)."""
     for name in names:
-        own_container(lab, name)
+        lab.own_container(name)
         lab.client.api.remove_container(name, force=force)
     return Output("\n".join(names))

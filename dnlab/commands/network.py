@@ -5,10 +5,11 @@ import pandas as pd
 from docker.types import IPAMConfig, IPAMPool
 
 from dnlab import labels
-from dnlab.commands.guard import lab_parent, own_container, own_network
-from dnlab.lab import Lab, prune_networks
+from dnlab.commands.guard import lab_parent
+from dnlab.cleanup import CleanupReport, prune_networks
+from dnlab.lab import Lab
 from dnlab.views import tables
-from dnlab.views.results import CleanupReport, Inspections, NetworkInspect, Output
+from dnlab.views.results import Inspections, NetworkInspect, Output
 
 
 def ls(lab: Lab) -> pd.DataFrame:
@@ -28,10 +29,10 @@ def create(lab: Lab, name: str, driver: str | None, subnet: list[str] | None, ga
         ranges = (ip_range or []) + [None] * len(subnet)
         ipam = IPAMConfig(pool_configs=[IPAMPool(subnet=s, gateway=g, iprange=r)
                                         for s, g, r in zip(subnet, gateways, ranges)])
-    created = lab.client.api.create_network(
+    created = lab.api.create_network(
         name, driver=driver or "bridge", options=dict(options or []), ipam=ipam, internal=internal,
         attachable=attachable or None, check_duplicate=True,
-        labels={**lab.labels(), **({labels.IPAM_CHOSEN: "chosen"} if subnet else {})})
+        labels={labels.IPAM_CHOSEN: "chosen"} if subnet else None)
     return Output(warning + created["Id"])
 
 
@@ -44,7 +45,7 @@ def inspect(lab: Lab, names: list[str]) -> NetworkInspect | Inspections:
 def rm(lab: Lab, names: list[str]) -> Output:
     """Like `docker network rm`."""
     for name in names:
-        own_network(lab, name)
+        lab.own_network(name)
         lab.client.api.remove_network(name)
     return Output("\n".join(names))
 
@@ -52,15 +53,15 @@ def rm(lab: Lab, names: list[str]) -> Output:
 def connect(lab: Lab, network: str, container: str, aliases: list[str] | None,
             ipv4_address: str | None) -> None:
     """Like `docker network connect`: a lab container joins a lab (or built-in) network."""
-    own_container(lab, container)
-    own_network(lab, network, allow_built_in=True)
+    lab.own_container(container)
+    lab.own_network(network, allow_built_in=True)
     lab.client.api.connect_container_to_network(container, network, aliases=aliases,
                                                 ipv4_address=ipv4_address)
 
 
 def disconnect(lab: Lab, network: str, container: str, force: bool) -> None:
     """Like `docker network disconnect`: only a lab container."""
-    own_container(lab, container)
+    lab.own_container(container)
     lab.client.api.disconnect_container_from_network(container, network, force=force)
 
 

@@ -9,15 +9,13 @@ import pandas as pd
 
 from dnlab import plugins
 from dnlab.commands.guard import plugins_on_lab_machine
-from dnlab.errors import DnlabError
+from dnlab.errors import DnlabError, PermissionsNotGranted
 from dnlab.images.preparation import Registry, registry_mode
 from dnlab.lab import Lab
+from dnlab.engine import facts
 from dnlab.views import tables
 from dnlab.views.results import Inspections, Output, PluginInspect, PluginInstall
 
-
-class PermissionsNotGranted(DnlabError):
-    """`plugin install` without --grant-all-permissions: the CLI would ask, a notebook cannot answer."""
 
 
 def ls(lab: Lab) -> pd.DataFrame:
@@ -39,9 +37,9 @@ def install(lab: Lab, reference: str, grant_all_permissions: bool, alias: str | 
     entry = plugins.find(reference)
     name = alias or (entry.reference if entry else reference)
     if entry is not None and entry.own:
-        privileges = tables.config_privileges(json.loads((entry.source / "config.json").read_text()))
+        privileges = facts.config_privileges(json.loads((entry.source / "config.json").read_text()))
         grant(reference, privileges, grant_all_permissions)
-        folder = plugins.plugin_directory(lab.on(None).client, entry)
+        folder = plugins.plugin_directory(lab.on(None), entry)
         lab.client.api.create_plugin(name, str(folder))
         shown = str(folder).replace(str(Path.home()), "~", 1)
         how = f"made here with `docker plugin create {name} {shown}` (dnlab's own plugin is never pulled)"

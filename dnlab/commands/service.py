@@ -9,10 +9,10 @@ from docker.errors import InvalidVersion, NotFound
 from docker.types import ContainerSpec, DNSConfig, EndpointSpec, Placement, ServiceMode, TaskTemplate
 
 from dnlab.commands.container import LAB_DNS
-from dnlab.commands.guard import own_service
-from dnlab.commands.image import ensure_image
-from dnlab.errors import DnlabError, ImageError
+from dnlab.images import ensure
+from dnlab.errors import ImageError, ServiceNotConverged
 from dnlab.lab import Lab
+from dnlab.engine import facts
 from dnlab.views import tables
 from dnlab.views.results import Inspections, Output, ServiceInspect
 
@@ -28,9 +28,6 @@ UNPLACEABLE_S = 10
 """A task no node may take (``no suitable node``) for this long: the constraints exclude every node."""
 
 
-class ServiceNotConverged(DnlabError):
-    """A service's tasks did not all reach ``running``."""
-
 
 def create(lab: Lab, image: str, args: list[str], detach: bool, tty: bool, name: str | None,
            replicas: int | None, networks: list[str] | None, endpoint_mode: str | None,
@@ -38,17 +35,16 @@ def create(lab: Lab, image: str, args: list[str], detach: bool, tty: bool, name:
     """Like `docker service create`: a replicated service whose spec and task containers carry
     the lab's labels (and `LAB_DNS`, as `run` gives containers); waits until every replica runs
     and stays up, then prints the CLI's progress (``-d``: only the service ID)."""
-    api = lab.client.api
     try:
-        ensure_image(lab, image)  # a course image is prepared on this engine; others are the engine's business
+        ensure(lab.client, image)  # a course image is prepared on this engine; others are the engine's business
     except ImageError:
         pass
-    container = ContainerSpec(image, args=args or None, env=env or None, tty=tty or None, labels=lab.labels(),
+    container = ContainerSpec(image, args=args or None, env=env or None, tty=tty or None,
                               dns_config=DNSConfig(nameservers=LAB_DNS))
     template = TaskTemplate(container, networks=networks or None,
                             placement=Placement(constraints=constraints) if constraints else None)
     wanted = 1 if replicas is None else replicas
-    created = api.create_service(template, name=name, labels=lab.labels(),
+    created = lab.api.create_service(template, name=name,
                                  mode=ServiceMode("replicated", replicas=wanted),
                                  endpoint_spec=EndpointSpec(mode=endpoint_mode) if endpoint_mode else None)
     lines = [created["ID"], *(f"warning: {w}" for w in created.get("Warnings") or [])]
@@ -93,7 +89,7 @@ def converge(lab: Lab, service_id: str, name: str, replicas: int,
 def _latest_per_slot(tasks: list[dict]) -> dict[object, dict]:
     """The newest task of each slot (replicated) or node (global)."""
     latest: dict[object, dict] = {}
-    for task in sorted(tasks, key=lambda t: tables.parse_time(t.get("CreatedAt", "")) or 0.0):
+    for task in sorted(tasks, key=lambda t: facts.parse_time(t.get("CreatedAt", "")) or 0.0):
         latest[task.get("Slot") or task.get("NodeID")] = task
     return latest
 
@@ -177,12 +173,12 @@ def _log_line(line: str, service: str, tasks: dict[str, dict], nodes: dict[str, 
     task = tasks.get(task_id, {})
     slot = task.get("Slot") or fields.get("com.docker.swarm.node.id", "")
     node = nodes.get(fields.get("com.docker.swarm.node.id", ""), fields.get("com.docker.swarm.node.id", ""))
-    return f"{service}.{slot}.{tables.short_id(task_id)}@{node}    | {message}"
+    return f"{service}.{slot}.{facts.short_id(task_id)}@{node}    | {message}"
 
 
 def rm(lab: Lab, names: list[str]) -> Output:
     """Like `docker service rm`: only the lab's own services."""
     for name in names:
-        own_service(lab, name)
+        lab.own_service(name)
         lab.client.api.remove_service(name)
     return Output("\n".join(names))

@@ -2,26 +2,25 @@
 from __future__ import annotations
 
 import functools
-import os
 
 import docker
 from docker.errors import DockerException
 
-from dnlab.errors import DnlabError, EngineUnavailable
+from dnlab.errors import EngineUnavailable
+from dnlab.settings import settings
 
-DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 API_TIMEOUT_S = 120
 QUICK_TIMEOUT_S = 3
 
 
 def engine_url() -> str:
     """Where docker-py will look: ``DOCKER_HOST`` or the default socket."""
-    return os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET
+    return settings().engine_url
 
 
 def on_binder() -> bool:
     """True inside a mybinder.org session, which never has a Docker engine."""
-    return "BINDER_SERVICE_HOST" in os.environ or "BINDER_REQUEST" in os.environ
+    return settings().on_binder
 
 
 def unavailable(reason: str) -> EngineUnavailable:
@@ -32,7 +31,7 @@ def unavailable(reason: str) -> EngineUnavailable:
             "This is Binder: it has no Docker engine, so live cells cannot run here.",
             "Read the stored outputs of a real run, or run the course on a machine with Docker (see README).",
         )
-    if "DOCKER_HOST" in os.environ:
+    if settings().docker_host:
         fix = f"Check that the engine at DOCKER_HOST={where} is up, or unset DOCKER_HOST to use the local one."
     else:
         fix = ("Start one: `dnlab engine start` (root on Debian/Ubuntu), start Docker Desktop, "
@@ -46,7 +45,7 @@ def _client_for(url: str) -> docker.DockerClient:
         client = docker.DockerClient.from_env(timeout=API_TIMEOUT_S)
         client.ping()
     except DockerException as exc:
-        raise unavailable(_short_reason(exc)) from None
+        raise unavailable(short_reason(exc)) from None
     return client
 
 
@@ -65,7 +64,7 @@ def quick() -> docker.DockerClient:
     try:
         return _quick_client_for(engine_url())
     except DockerException as exc:
-        raise unavailable(_short_reason(exc)) from None
+        raise unavailable(short_reason(exc)) from None
 
 
 def forget() -> None:
@@ -74,18 +73,8 @@ def forget() -> None:
     _quick_client_for.cache_clear()
 
 
-def engine_lost(exc: Exception, machine: str | None = None) -> DnlabError:
-    """The one-line error for an engine that stopped answering in the middle of a command (the next
-    command reconnects); on a lab machine, how to bring it back."""
-    forget()
-    reason = _short_reason(exc)
-    if machine:
-        return DnlabError(f"{machine}'s engine stopped answering ({reason}).",
-                          "`%dnet machines up` restarts stopped lab machines.")
-    return unavailable(reason)
-
-
-def _short_reason(exc: Exception) -> str:
+def short_reason(exc: Exception) -> str:
+    """A few words for why a connection failed: ``connection refused``, ``no such file or directory``."""
     text = str(exc)
     for marker in ("No such file or directory", "Connection refused", "Permission denied",
                    "timed out", "Name or service not known", "Connection broken", "Connection aborted"):

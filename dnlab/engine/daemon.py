@@ -16,8 +16,8 @@ from pathlib import Path
 
 from dnlab.engine.client import connect, engine_url, forget
 from dnlab.errors import DnlabError, EngineUnavailable
+from dnlab.settings import settings
 
-STATE_DIR = Path(os.environ.get("DNLAB_ENGINE_DIR", "/var/lib/dnlab/engine"))
 READY_TIMEOUT_S = 60
 # No routing from containers to the outside world: the course never needs it,
 # and nothing it runs may leave the machine.
@@ -38,11 +38,11 @@ class EngineStart:
 
 
 def pid_file() -> Path:
-    return STATE_DIR / "dockerd.pid"
+    return settings().engine_dir / "dockerd.pid"
 
 
 def log_file() -> Path:
-    return STATE_DIR / "dockerd.log"
+    return settings().engine_dir / "dockerd.log"
 
 
 def start() -> EngineStart:
@@ -53,11 +53,11 @@ def start() -> EngineStart:
         return EngineStart("already running", engine_url())
     except EngineUnavailable as missing:
         reason = missing
-    if "DOCKER_HOST" in os.environ:
+    if settings().docker_host:
         raise reason
     _require_root_on_debian(reason)
     installed = _install_docker_io() if shutil.which("dockerd") is None else False
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    settings().engine_dir.mkdir(parents=True, exist_ok=True)
     with open(log_file(), "ab") as log:
         proc = subprocess.Popen(["dockerd", *DOCKERD_ARGS], stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)

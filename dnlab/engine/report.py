@@ -2,12 +2,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from dnlab.engine.client import connect, engine_url
-from dnlab.errors import DnlabError
+
+Status = Literal["yes", "no", "unknown"]
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One thing the course needs of the engine: its name, whether it has it, and why in words."""
+
+    name: str
+    status: Status
+    words: str
+
+    @property
+    def yes(self) -> bool:
+        return self.status == "yes"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.words}"
 
 
 @dataclass
@@ -20,13 +37,15 @@ class EngineReport:
     os_arch: str
     kind: str
     swarm: str
-    capabilities: dict[str, str] = field(default_factory=dict)
+    capabilities: list[Capability] = field(default_factory=list)
+    network_drivers: list[str] = field(default_factory=list)
 
     @property
     def df(self) -> pd.DataFrame:
         rows = [("engine", self.url), ("version", f"{self.version} (API {self.api_version})"),
                 ("os/arch", self.os_arch), ("kind", self.kind), ("swarm", self.swarm),
-                *self.capabilities.items()]
+                *((c.name, c.words) for c in self.capabilities),
+                ("network drivers", ", ".join(self.network_drivers))]
         return pd.DataFrame(rows, columns=["WHAT", "VALUE"])
 
     def __repr__(self) -> str:
@@ -45,55 +64,45 @@ def engine_kind(info: dict[str, Any]) -> str:
     return "Linux engine"
 
 
-def capabilities(info: dict[str, Any], ipvs: bool | None) -> dict[str, str]:
-    """What the course needs of the engine, in words a learner can act on."""
+HOST_NETWORKING = "host networking"
+MACVLAN = "macvlan"
+IPVS = "IPVS (swarm virtual IPs)"
+
+
+def capabilities(info: dict[str, Any], ipvs: bool | None) -> list[Capability]:
+    """What the course needs of the engine, each with words a learner can act on."""
     kind = engine_kind(info)
-    drivers = (info.get("Plugins") or {}).get("Network") or []
-    host = {"Docker Desktop": "shares the Docker Desktop VM's network stack, not your computer's",
-            "rootless Linux engine": "shares the rootless engine's namespace, not the host's"}.get(
-        kind, "shares the engine host's network stack")
-    if "macvlan" not in drivers:
-        macvlan = "not available (no macvlan driver)"
+    host = {"Docker Desktop": Capability(HOST_NETWORKING, "no", "shares the Docker Desktop VM's network stack, "
+                                         "not your computer's"),
+            "rootless Linux engine": Capability(HOST_NETWORKING, "no", "shares the rootless engine's namespace, "
+                                                "not the host's")}.get(
+        kind, Capability(HOST_NETWORKING, "yes", "shares the engine host's network stack"))
+    if "macvlan" not in network_drivers(info):
+        macvlan = Capability(MACVLAN, "no", "not available (no macvlan driver)")
     elif kind == "rootless Linux engine":
-        macvlan = "driver present, but a rootless engine cannot give containers links of their own"
+        macvlan = Capability(MACVLAN, "no", "driver present, but a rootless engine cannot give containers links "
+                             "of their own")
     else:
-        macvlan = "available (dnlab gives it a lab-made parent link, never your real network card)"
-    ipvs_text = {True: "yes: a service's virtual IP answers",
-                 False: "no: a service's virtual IP will not answer; use --endpoint-mode dnsrr",
-                 None: "unknown (the course images are not prepared yet)"}[ipvs]
-    return {"host networking": host, "macvlan": macvlan, "IPVS (swarm virtual IPs)": ipvs_text,
-            "network drivers": ", ".join(drivers)}
+        macvlan = Capability(MACVLAN, "yes", "available (dnlab gives it a lab-made parent link, never your real "
+                             "network card)")
+    ipvs_capability = {True: Capability(IPVS, "yes", "yes: a service's virtual IP answers"),
+                       False: Capability(IPVS, "no", "no: a service's virtual IP will not answer; use "
+                                         "--endpoint-mode dnsrr"),
+                       None: Capability(IPVS, "unknown", "unknown (the course images are not prepared yet)")}[ipvs]
+    return [host, macvlan, ipvs_capability]
 
 
-def has_ipvs() -> bool | None:
-    """Whether the engine host's kernel has IPVS, seen from its own network namespace."""
-    from dnlab.checks.probe import HOST, PROBE_IMAGE, probe
-    from docker.errors import ImageNotFound
-
-    try:
-        connect().api.inspect_image(PROBE_IMAGE)
-    except ImageNotFound:
-        return None
-    return probe(HOST, ["test", "-e", "/proc/net/ip_vs"]).exit_code == 0
+def network_drivers(info: dict[str, Any]) -> list[str]:
+    return list((info.get("Plugins") or {}).get("Network") or [])
 
 
-def report() -> EngineReport:
-    """Like `docker version` and `docker info` together, for the course."""
+def report(ipvs: bool | None = None) -> EngineReport:
+    """Like `docker version` and `docker info` together, for the course (``ipvs``: what the host's
+    kernel was found to have, see ``dnlab.host.has_ipvs``)."""
     client = connect()
     info = client.info()
     version = client.version()
     swarm = (info.get("Swarm") or {}).get("LocalNodeState", "inactive")
     return EngineReport(engine_url(), version.get("Version", "?"), version.get("ApiVersion", "?"),
                         f"{info.get('OperatingSystem', '?')} {version.get('Os', '?')}/{version.get('Arch', '?')}",
-                        engine_kind(info), swarm, capabilities(info, has_ipvs()))
-
-
-
-
-def supports(feature: str) -> tuple[bool, str]:
-    """Whether this engine can do a part of the course (``"macvlan"``), and why in words."""
-    if feature != "macvlan":
-        raise DnlabError(f"unknown feature {feature!r}", "Known: macvlan.")
-    info = connect().info()
-    text = capabilities(info, ipvs=None)["macvlan"]
-    return text.startswith("available"), f"macvlan: {text}"
+                        engine_kind(info), swarm, capabilities(info, ipvs), network_drivers(info))

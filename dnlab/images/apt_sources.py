@@ -5,15 +5,15 @@ local mirror, a snapshot, a proxy), or ``DNLAB_DEBIAN_MIRROR`` when set.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from dnlab.errors import ImageError
+from dnlab.settings import DEBIAN_MIRROR, settings
 
 APT_DIR = Path("/etc/apt")
-MIRROR_VARIABLE = "DNLAB_DEBIAN_MIRROR"
+MIRROR_VARIABLE = DEBIAN_MIRROR
 ONE_LINE = re.compile(r"^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s*(.*)$")
 
 
@@ -68,7 +68,7 @@ def mirror_lines(suite: str, sources: list[AptSource]) -> list[str]:
 
 def debian_mirror_lines(suite: str) -> list[str]:
     """The apt lines to build a Debian ``suite`` root filesystem from, or an ImageError saying why not."""
-    override = os.environ.get(MIRROR_VARIABLE)
+    override = settings().debian_mirror
     if override:
         return [f"deb {override} {suite} main"]
     lines = mirror_lines(suite, machine_sources())

@@ -6,7 +6,7 @@ import pandas as pd
 
 from dnlab.images.catalogue import CATALOGUE
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of
-from dnlab.views.tables import human_size, short_id
+from dnlab.engine.facts import human_size, short_id
 from dnlab.labels import OWN_IMAGE, SUBSTITUTE_FOR
 
 COLUMNS = ["REFERENCE", "PRESENT", "SUBSTITUTE", "VERSION", "SIZE", "IMAGE ID", "PREPARED", "USED FOR"]

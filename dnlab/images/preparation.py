@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +11,7 @@ from urllib.parse import quote
 
 import docker
 import requests
-from docker.errors import APIError
+from docker.errors import APIError, ImageNotFound
 from docker.utils import parse_repository_tag
 from tqdm.auto import tqdm
 from tqdm.notebook import tqdm as notebook_tqdm
@@ -23,10 +22,11 @@ from dnlab.images.archive import CREATED_BY, load_archive
 from dnlab.images.build import build_archive, cached_archive, recipe_key
 from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, find
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
-from dnlab.views.tables import human_size, short_id
+from dnlab.engine.facts import human_size, short_id
 from dnlab.labels import OWN_IMAGE, RECIPE, SUBSTITUTE_FOR
+from dnlab.settings import REGISTRY, settings
 
-REGISTRY_VARIABLE = "DNLAB_REGISTRY"
+REGISTRY_VARIABLE = REGISTRY
 REGISTRY_MODES = ("auto", "off")
 REGISTRY_CHECK_S = 4.0
 IN_NOTEBOOK = issubclass(tqdm, notebook_tqdm)
@@ -136,7 +136,7 @@ def make_present(client: docker.DockerClient, image: CatalogueImage, registry: R
 
 def registry_mode() -> str:
     """``DNLAB_REGISTRY``: ``auto`` (the default) or ``off``."""
-    mode = os.environ.get(REGISTRY_VARIABLE, "auto").strip().lower() or "auto"
+    mode = settings().registry
     if mode not in REGISTRY_MODES:
         fix = f"Set it to one of: {', '.join(REGISTRY_MODES)}."
         raise ImageError(f"{REGISTRY_VARIABLE}={mode} is not understood.", fix)
@@ -239,3 +239,18 @@ def step(description: str, progress: bool) -> Iterator[Callable[[str], None]]:
         bar.update(1)
     finally:
         bar.close()
+
+
+def ensure(client: docker.DockerClient, reference: str) -> None:
+    """Make sure ``reference`` is here before a container needs it: course images are prepared
+    (pulled, or built offline); any other image must already be present."""
+    try:
+        client.api.inspect_image(reference)
+        return
+    except ImageNotFound:
+        pass
+    image = find(reference)
+    if image is None:
+        raise ImageError(f"image {reference} is not on this engine, and it is not one of the course's images.",
+                         f"Pull it first (`pull {reference}`) where a registry answers.")
+    prepare(client, [image.reference])

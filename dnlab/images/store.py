@@ -6,21 +6,19 @@ import os
 import tempfile
 from pathlib import Path
 
+from dnlab.settings import settings
+
 
 def cache_dir() -> Path:
     """The image cache: ``$DNLAB_CACHE``, ``$XDG_CACHE_HOME/dnlab`` or ``~/.cache/dnlab``, plus ``images``."""
-    root = os.environ.get("DNLAB_CACHE")
-    if not root:
-        root = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dnlab")
-    path = Path(root) / "images"
+    path = settings().cache_root / "images"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def state_file() -> Path:
     """The record of pulled images: ``$XDG_STATE_HOME/dnlab`` or ``~/.local/state/dnlab``, ``images.json``."""
-    root = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return root / "dnlab" / "images.json"
+    return settings().state_root / "images.json"
 
 
 def pulled_ids(engine_id: str) -> set[str]:

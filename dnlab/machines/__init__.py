@@ -5,6 +5,8 @@ engine API on a unix socket (never TCP), its own storage, and the course's image
 the outer engine. ``client_for("machine1")`` reaches a machine's engine. Real hosts can be listed
 instead, by engine URL, in ``DNLAB_MACHINES`` (``machine1=ssh://me@vm1,machine2=unix:///...``).
 """
-from dnlab.machines.nodes import client_for, down, ls, up
+from dnlab.engine.endpoints import client_for, container_name, real_machines
+from dnlab.machines.nodes import NODE_IMAGE, down, ls, running_machines, underlay_ip, up
 
-__all__ = ["client_for", "down", "ls", "up"]
+__all__ = ["NODE_IMAGE", "client_for", "container_name", "down", "ls", "real_machines", "running_machines",
+           "underlay_ip", "up"]

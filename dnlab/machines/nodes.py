@@ -7,28 +7,28 @@ capability set that works.
 """
 from __future__ import annotations
 
-import functools
 import os
 import time
-from pathlib import Path
 
 import docker
 import pandas as pd
 from docker.errors import APIError, DockerException, NotFound
 
 from dnlab import labels
+from dnlab.cleanup import cleanup
 from dnlab.engine import connect
+from dnlab.engine.endpoints import client_for, container_name, forget_machines, real_machines, socket_path
 from dnlab.errors import DnlabError
+from dnlab.images import prepare
+from dnlab.lab import Lab, current
+from dnlab.settings import settings
 
 LAB = "machines"
 """Machines belong to a lab of their own, so one exercise's clean-up does not remove them."""
 NODE_IMAGE = "dnlab/node:latest"
 UNDERLAY = "dnlab-underlay"
-UNDERLAY_SUBNET = os.environ.get("DNLAB_UNDERLAY_SUBNET", "10.210.0.0/24")
-SOCKET_ROOT = Path(os.environ.get("DNLAB_MACHINES_DIR", "/var/lib/dnlab/machines"))
 SOCKET_DIR_IN_NODE = "/run/dnlab-node"
 READY_TIMEOUT_S = 90
-REAL_MACHINES_VARIABLE = "DNLAB_MACHINES"
 SECURE_ENOUGH = {  # where plain --privileged fails ("unable to apply caps"): the verified set
     "cap_add": ["ALL"], "cap_drop": ["SYS_RESOURCE"],
     "security_opt": ["seccomp=unconfined", "apparmor=unconfined"],
@@ -41,75 +41,33 @@ def machine_names(count: int) -> list[str]:
     return [f"machine{i}" for i in range(1, count + 1)]
 
 
-def container_name(machine: str) -> str:
-    return f"dnlab-{machine}"
-
-
-def socket_path(machine: str) -> Path:
-    return SOCKET_ROOT / machine / "docker.sock"
-
-
 def underlay_ip(machine: str) -> str:
     """A machine's fixed address on the underlay: machine1 is .11, machine2 .12, ..."""
-    base = UNDERLAY_SUBNET.split("/")[0].rsplit(".", 1)[0]
+    base = settings().underlay_subnet.split("/")[0].rsplit(".", 1)[0]
     return f"{base}.{10 + int(machine.removeprefix('machine'))}"
 
 
-def real_machines() -> dict[str, str]:
-    """Machines the learner listed by engine URL in ``DNLAB_MACHINES``."""
-    text = os.environ.get(REAL_MACHINES_VARIABLE, "")
-    pairs = [item.split("=", 1) for item in text.split(",") if "=" in item]
-    return {name.strip(): url.strip() for name, url in pairs}
+def _machines_lab() -> Lab:
+    """The lab the machines belong to, in this kernel session: what stamps their labels."""
+    return current().named(LAB)
 
 
-@functools.lru_cache(maxsize=16)
-def _client(url: str) -> docker.DockerClient:
-    return docker.DockerClient(base_url=url, timeout=120, tls=_tls(url), use_ssh_client=url.startswith("ssh://"))
-
-
-def _tls(url: str) -> docker.tls.TLSConfig | bool:
-    """TLS for ``tcp://`` machines, from ``DOCKER_CERT_PATH`` as the docker CLI has it: dnlab never
-    talks to an engine over unauthenticated TCP."""
-    if not url.startswith("tcp://"):
-        return False
-    certs = Path(os.environ.get("DOCKER_CERT_PATH", Path.home() / ".docker"))
-    files = [certs / name for name in ("ca.pem", "cert.pem", "key.pem")]
-    if not all(f.exists() for f in files):
-        raise DnlabError(f"{url} is TCP: dnlab reaches it only with TLS client certificates.",
-                         f"Put ca.pem, cert.pem and key.pem in {certs} (or set DOCKER_CERT_PATH), or use ssh://.")
-    return docker.tls.TLSConfig(client_cert=(str(files[1]), str(files[2])), ca_cert=str(files[0]), verify=True)
-
-
-def client_for(machine: str) -> docker.DockerClient:
-    """Like `docker --host URL`: a client for lab machine ``machine``."""
-    url = real_machines().get(machine)
-    if url is None:
-        if not socket_path(machine).exists():
-            raise DnlabError(f"there is no lab machine {machine}.", "Start the machines: %dnet machines up 2")
-        url = f"unix://{socket_path(machine)}"
-    return _client(url)
-
-
-def _labels() -> dict[str, str]:
-    from dnlab.lab import current
-
-    return labels.lab_labels(LAB, current().session, role="machine")
-
-
-def _underlay(api: docker.APIClient) -> None:
-    if api.networks(names=[UNDERLAY]):
+def _underlay(lab: Lab) -> None:
+    if lab.api.networks(names=[UNDERLAY]):
         return
-    gateway = UNDERLAY_SUBNET.split("/")[0].rsplit(".", 1)[0] + ".1"
-    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=UNDERLAY_SUBNET, gateway=gateway)])
-    api.create_network(UNDERLAY, driver="bridge", ipam=ipam, labels=_labels())
+    subnet = settings().underlay_subnet
+    gateway = subnet.split("/")[0].rsplit(".", 1)[0] + ".1"
+    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)])
+    lab.api.create_network(UNDERLAY, driver="bridge", ipam=ipam, role="machine")
 
 
-def _create(api: docker.APIClient, machine: str, privileged: bool) -> str:
+def _create(lab: Lab, machine: str, privileged: bool) -> str:
+    api = lab.api
     socket_dir = socket_path(machine).parent
     socket_dir.mkdir(parents=True, exist_ok=True)
     volume = f"dnlab-{machine}-docker"
     if not api.volumes(filters={"name": volume}).get("Volumes"):
-        api.create_volume(volume, labels=_labels())
+        api.create_volume(volume, role="machine")
     extra = {"privileged": True} if privileged else SECURE_ENOUGH
     host_config = api.create_host_config(
         binds={volume: {"bind": "/var/lib/docker", "mode": "rw"},
@@ -120,16 +78,17 @@ def _create(api: docker.APIClient, machine: str, privileged: bool) -> str:
     networking = api.create_networking_config({UNDERLAY: api.create_endpoint_config(ipv4_address=underlay_ip(machine))})
     # A learner who is not root (JupyterHub's jovyan) reaches the machine's socket through their group.
     dockerd_args = ["--group", str(os.getgid())] if os.getuid() != 0 else None
-    created = api.create_container(NODE_IMAGE, name=container_name(machine), hostname=machine, labels=_labels(),
+    created = api.create_container(NODE_IMAGE, name=container_name(machine), hostname=machine, role="machine",
                                    command=dockerd_args, environment={"DNLAB_NODE_SOCKET_DIR": SOCKET_DIR_IN_NODE},
                                    host_config=host_config, networking_config=networking)
     return created["Id"]
 
 
-def _start_new(api: docker.APIClient, machine: str) -> str:
+def _start_new(lab: Lab, machine: str) -> str:
     """Create and start a node: plain --privileged where it works, else the verified capability set."""
+    api = lab.api
     for privileged in (True, False):
-        node = _create(api, machine, privileged)
+        node = _create(lab, machine, privileged)
         try:
             api.start(node)
             return "privileged" if privileged else "capability set"
@@ -143,7 +102,7 @@ def _start_new(api: docker.APIClient, machine: str) -> str:
 
 def _wait_ready(machine: str) -> docker.DockerClient:
     deadline = time.monotonic() + READY_TIMEOUT_S
-    _client.cache_clear()
+    forget_machines()
     while time.monotonic() < deadline:
         if socket_path(machine).exists():
             try:
@@ -170,23 +129,21 @@ def _load_images(outer: docker.APIClient, inner: docker.DockerClient, references
 
 def up(count: int = 2, images: list[str] | None = None) -> pd.DataFrame:
     """Start (or repair) ``machine1`` .. ``machineN``; idempotent. Loads the course images into each."""
-    from dnlab.images import prepare
-
-    client = connect()
-    api = client.api
+    lab = _machines_lab()
+    client, api = lab.client, lab.api
     if real_machines():
         return ls()
     prepare(client, [NODE_IMAGE, *(images or ["alpine:latest"])])
-    _underlay(api)
+    _underlay(lab)
     for machine in machine_names(count):
         try:
             state = api.inspect_container(container_name(machine))["State"]
             if not state["Running"]:
                 api.start(container_name(machine))  # its volume keeps its engine's state, swarm included
         except NotFound:
-            _start_new(api, machine)
+            _start_new(lab, machine)
         inner = _wait_ready(machine)
-        _load_images(api, inner, images or ["alpine:latest"])
+        _load_images(client.api, inner, images or ["alpine:latest"])
     return ls()
 
 
@@ -230,12 +187,10 @@ def _row(machine: str, url: str, state: str, node: bool = False) -> dict[str, st
 
 def down() -> list[str]:
     """Remove every lab machine, its storage and the underlay network; nothing else."""
-    from dnlab.lab import cleanup
-
     report = cleanup(lab=LAB)
-    for machine_dir in SOCKET_ROOT.glob("machine*"):
+    for machine_dir in settings().machines_dir.glob("machine*"):
         for leftover in machine_dir.iterdir():
             leftover.unlink()
         machine_dir.rmdir()
-    _client.cache_clear()
+    forget_machines()
     return report.removed.get("containers", [])

@@ -1,8 +1,8 @@
 """Reading ``%%dnet`` cells: lines, the command table, and parsing before anything runs."""
-from dnlab.parser.errors import DnetUsageError
-from dnlab.parser.grammar import COMMANDS, FORMS, Command
+from dnlab.parser.grammar import COMMANDS, FORMS, MAGIC_OPTIONS, Arg, Command, Opt
 from dnlab.parser.lines import Line, split_cell
-from dnlab.parser.parse import Invocation, help_text, parse_cell, parse_line
+from dnlab.parser.options import MagicOptions, magic_options
+from dnlab.parser.parse import Invocation, find_command, help_text, parse_cell, parse_line
 
-__all__ = ["COMMANDS", "FORMS", "Command", "DnetUsageError", "Invocation", "Line",
-           "help_text", "parse_cell", "parse_line", "split_cell"]
+__all__ = ["COMMANDS", "FORMS", "MAGIC_OPTIONS", "Arg", "Command", "Invocation", "Line", "MagicOptions", "Opt",
+           "find_command", "help_text", "magic_options", "parse_cell", "parse_line", "split_cell"]

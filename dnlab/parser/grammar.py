@@ -37,6 +37,7 @@ class Arg:
     # "container:" names a container written as container:NAME.
     completes: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()  # the only values it takes (also offered by tab completion)
+    type: Callable[[str], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class Command:
     help: str
     options: tuple[Opt, ...] = ()
     args: tuple[Arg, ...] = ()
+    whole_lab: bool = False
+    """One of ``%dnet``'s own verbs (``lab``, ``machines``, ``topology``, ``panel``): it works on the
+    lab as a whole, so it takes no ``--on``."""
 
     @property
     def usage_name(self) -> str:
@@ -207,7 +211,26 @@ COMMANDS: tuple[Command, ...] = (
     Command("plugin.rm", ("plugin rm", "plugin remove"), "Like `docker plugin rm`: remove disabled plugins.",
             (switch(("-f", "--force"), "force", "remove enabled plugins too"),),
             (Arg("names", "plugin names", "+", completes=PLUGIN),)),
+    # %dnet's own verbs: the lab as a whole
+    Command("course.lab", ("lab",), "Start a lab: remove what an earlier run of it left, prepare the images.",
+            args=(Arg("name", "the lab's name, like exercise-6.01"),), whole_lab=True),
+    Command("course.topology", ("topology",), "A picture of the lab: networks, containers, lab machines.",
+            whole_lab=True),
+    Command("course.panel", ("panel",), "A live panel of the lab, with a clean-up button that asks first.",
+            whole_lab=True),
+    Command("machines.up", ("machines up",), "Start (or repair) lab machines: Docker hosts for the swarm exercises.",
+            args=(Arg("count", "how many machines (default 2)", "?", type=values.count),), whole_lab=True),
+    Command("machines.ls", ("machines ls", "machines list"), "List the lab machines.",
+            whole_lab=True),
+    Command("machines.down", ("machines down",), "Remove every lab machine, its storage and the underlay.",
+            whole_lab=True),
 )
+
+MAGIC_OPTIONS: tuple[Opt, ...] = (
+    Opt(("--on",), "on", "run the commands on a lab machine: %%dnet --on machine1", completes=("machine",)),
+    Opt(("--needs",), "needs", "skip the cell unless the engine has FEATURE", choices=("macvlan", "ipvs")),
+)
+"""What ``%%dnet`` (or the start of a ``%dnet`` line) takes before the commands."""
 
 FORMS: dict[tuple[str, ...], Command] = {
     tuple(form.split()): command for command in COMMANDS for form in command.forms

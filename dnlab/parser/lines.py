@@ -4,7 +4,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from dnlab.parser.errors import DnetUsageError
+from dnlab.errors import ParseError
 
 TYPOGRAPHIC_DASHES = "\u2013\u2014\u2212"  # en dash, em dash, minus sign
 
@@ -36,7 +36,7 @@ def split_cell(cell: str, first_line: int = 1) -> list[Line]:
         if argv:
             lines.append(Line(start, text, argv))
     if pending:
-        raise DnetUsageError(start, "the last line ends with '\\' but nothing follows it")
+        raise ParseError(start, "the last line ends with '\\' but nothing follows it")
     return lines
 
 
@@ -45,7 +45,7 @@ def tokenize(text: str, number: int) -> tuple[str, ...]:
     try:
         words = shlex.split(text, comments=True)
     except ValueError as exc:
-        raise DnetUsageError(number, f"{exc} in: {text}") from None
+        raise ParseError(number, f"{exc} in: {text}") from None
     if words[:1] == ["$"]:
         words = words[1:]
     if words[:1] == ["docker"]:
@@ -54,7 +54,7 @@ def tokenize(text: str, number: int) -> tuple[str, ...]:
         if word and word[0] in TYPOGRAPHIC_DASHES:
             dashes = 2 if word[0] == "\u2014" or word[1:2] == "-" else 1
             fixed = "-" * dashes + word.lstrip("-" + TYPOGRAPHIC_DASHES)
-            raise DnetUsageError(number, f"'{word}' starts with a typographic dash, as printed in "
+            raise ParseError(number, f"'{word}' starts with a typographic dash, as printed in "
                                  f"some books; type plain hyphens: {fixed}")
     return tuple(words)
 

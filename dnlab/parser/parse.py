@@ -5,8 +5,8 @@ import argparse
 from dataclasses import dataclass, field
 from typing import Any
 
-from dnlab.parser.errors import DnetUsageError
-from dnlab.parser.grammar import COMMANDS, FORMS, Command
+from dnlab.errors import ParseError
+from dnlab.parser.grammar import COMMANDS, FORMS, MAGIC_OPTIONS, Command
 from dnlab.parser.lines import Line, split_cell
 
 MAX_FORM_WORDS = max(len(form) for form in FORMS)
@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing and exiting."""
 
     def __init__(self, command: Command) -> None:
-        super().__init__(prog=f"docker {command.usage_name}", description=command.help,
+        super().__init__(prog=spoken(command), description=command.help,
                          add_help=False, allow_abbrev=False, exit_on_error=False)
         self.add_argument("--help", action="store_true", dest="_help", help="show this help")
         for opt in command.options:
@@ -40,14 +40,14 @@ class _Parser(argparse.ArgumentParser):
             self.add_argument(*opt.flags, dest=opt.dest, help=opt.help, required=opt.required, **kind)
         for arg in command.args:
             nargs = argparse.REMAINDER if arg.nargs == "..." else arg.nargs
-            self.add_argument(arg.dest, nargs=nargs, help=arg.help, choices=arg.choices or None)
+            self.add_argument(arg.dest, nargs=nargs, help=arg.help, choices=arg.choices or None, type=arg.type)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise argparse.ArgumentError(None, message)
 
 
 def parse_cell(cell: str) -> list[Invocation]:
-    """Every command of the cell, parsed; the first bad line raises `DnetUsageError`."""
+    """Every command of the cell, parsed; the first bad line raises `ParseError`."""
     return [parse_line(line) for line in split_cell(cell)]
 
 
@@ -60,7 +60,7 @@ def parse_line(line: Line) -> Invocation:
     except argparse.ArgumentError as exc:
         if "--help" in rest:
             return Invocation(line, command, help=True)
-        raise DnetUsageError(line.number, _explain(str(exc), command)) from None
+        raise ParseError(line.number, _explain(str(exc), command)) from None
     kwargs = {k: v for k, v in vars(ns).items() if k != "_help"}
     if ns._help:
         return Invocation(line, command, help=True)
@@ -77,31 +77,39 @@ def find_command(line: Line) -> tuple[Command, list[str]]:
             return command, words[size:]
     nouns = sorted({form[0] for form in FORMS if len(form) > 1})
     if words[0] in nouns:
-        verbs = sorted({c.forms[0].split(" ", 1)[1] for c in COMMANDS if c.forms[0].startswith(words[0] + " ")})
-        what = f"'{words[0]} {words[1]}'" if len(words) > 1 else f"'{words[0]}' needs a subcommand;"
-        raise DnetUsageError(line.number, f"{what} is not supported; try: {', '.join(verbs)}"
+        family = {form[1:]: command for form, command in FORMS.items() if len(form) > 1 and form[0] == words[0]}
+        verbs = sorted(" ".join(verb) for verb in family)
+        said = " ".join(words[:2])
+        said = f"%dnet {said}" if any(c.whole_lab for c in family.values()) else said
+        what = f"'{said}'" if len(words) > 1 else f"'{said}' needs a subcommand;"
+        raise ParseError(line.number, f"{what} is not supported; try: {', '.join(verbs)}"
                              if len(words) > 1 else f"{what} try: {', '.join(verbs)}")
-    raise DnetUsageError(line.number, f"unknown command '{words[0]}' (%dnet --help lists what works)")
+    raise ParseError(line.number, f"unknown command '{words[0]}' (%dnet --help lists what works)")
+
+
+def spoken(command: Command) -> str:
+    """How a learner writes the command: ``docker network create``, or ``%dnet machines up``."""
+    return f"{'%dnet' if command.whole_lab else 'docker'} {command.usage_name}"
 
 
 def help_text(command: Command | None = None) -> str:
-    """``%dnet --help`` (every command) or ``%dnet run --help`` (one command)."""
+    """``%dnet --help`` (every command) or ``%dnet run --help`` (one command), from the table."""
     if command is not None:
         return _Parser(command).format_help()
     width = max(len(c.usage_name) for c in COMMANDS)
-    rows = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS]
+    docker = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS if not c.whole_lab]
+    own = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS if c.whole_lab]
+    options = [f"  {o.flags[0]} {o.flags[0].lstrip('-').upper() if not o.choices else '|'.join(o.choices)}"
+               f"  {o.help}" for o in MAGIC_OPTIONS]
     return ("%%dnet runs docker CLI commands, one per line, through the Docker SDK for Python.\n"
-            "Also: %dnet lab NAME (start a lab, removing what an earlier run of it left),\n"
-            "      %dnet topology (a picture of the lab), %dnet panel (a live panel of the lab),\n"
-            "      %dnet machines up [N] | ls | down (lab machines: Docker hosts for the swarm exercises).\n"
-            "On a lab machine: %%dnet --on machine1 (the whole cell) or %dnet --on machine1 COMMAND;\n"
-            "      swarm init, join and leave only ever run there, never on your own engine.\n"
-            "%%dnet --needs macvlan skips the cell on an engine without that feature.\n"
-            "Commands (`docker` in front is optional; `COMMAND --help` for flags):\n" + "\n".join(rows))
+            "Commands (`docker` in front is optional; `COMMAND --help` for flags):\n" + "\n".join(docker) +
+            "\nThe lab as a whole (%dnet VERB):\n" + "\n".join(own) +
+            "\nOn the %%dnet line (or at the start of a %dnet line):\n" + "\n".join(options) +
+            "\nswarm init, join and leave only ever run on a lab machine, never on your own engine.\n")
 
 
 def _explain(message: str, command: Command) -> str:
-    name = f"`docker {command.usage_name}`"
+    name = f"`{spoken(command)}`"
     if message.startswith("unrecognized arguments:"):
         return f"unknown flag or extra argument '{message.split(': ', 1)[1]}' for {name}"
     if message.startswith("the following arguments are required:"):
@@ -122,9 +130,9 @@ def _check(line: Line, command: Command, kwargs: dict[str, Any]) -> None:
     """Rules argparse cannot express, checked before anything runs."""
     if command.key == "container.exec":
         if not kwargs["cmd"]:
-            raise DnetUsageError(line.number, "exec needs a command to run after the container name")
+            raise ParseError(line.number, "exec needs a command to run after the container name")
         if len(kwargs["cmd"]) == 1 and kwargs["cmd"][0] in SHELLS:
-            raise DnetUsageError(line.number, f"a notebook has no terminal for an interactive "
+            raise ParseError(line.number, f"a notebook has no terminal for an interactive "
                                  f"{kwargs['cmd'][0]}; put the command after it, like: "
                                  f"exec {kwargs['container']} ping -c 3 NAME")
     if command.key == "network.create":
@@ -135,7 +143,7 @@ def _check_gateways(line: Line, subnets: list[str], gateways: list[str]) -> None
     import ipaddress
 
     if len(gateways) > len(subnets):
-        raise DnetUsageError(line.number, "each --gateway needs a --subnet to belong to")
+        raise ParseError(line.number, "each --gateway needs a --subnet to belong to")
     for subnet, gateway in zip(subnets, gateways):
         if ipaddress.ip_address(gateway) not in ipaddress.ip_network(subnet):
-            raise DnetUsageError(line.number, f"--gateway {gateway} is not inside --subnet {subnet}")
+            raise ParseError(line.number, f"--gateway {gateway} is not inside --subnet {subnet}")

@@ -66,3 +66,10 @@ def positive_int(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
     return int(text)
+
+
+def count(text: str) -> int:
+    """``machines up 2``: how many, a whole number from 1 to 9."""
+    if not text.isdigit() or not 1 <= int(text) <= 9:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of machines from 1 to 9")
+    return int(text)

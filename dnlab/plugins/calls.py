@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from dnlab import lab as labs
+from dnlab.engine.endpoints import container_name, real_machines
 from dnlab.errors import DnlabError
 from dnlab.plugins.catalogue import MESH
 
@@ -21,8 +22,6 @@ LOG_LINE = re.compile(r'time="(?P<time>[^"]+)" level=\w+ msg="(?P<message>(?:[^"
 def plugin_calls(machine: str, plugin: str = MESH.reference) -> pd.DataFrame:
     """A row per protocol call, oldest first: the call, its HTTP status, and short forms of the
     request and answer (IDs cut to 12 characters). ``.attrs["calls"]`` keeps them whole."""
-    from dnlab.machines.nodes import container_name, real_machines
-
     if machine in real_machines():
         raise DnlabError(f"{machine} is a real host: its engine's log is not reachable from here.",
                          "Read it on that host (journalctl -u docker).")

@@ -7,20 +7,20 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-import docker
 
-from dnlab import lab as labs
 from dnlab.images import prepare
 from dnlab.images.store import cache_dir
+from dnlab.lab import Lab
 from dnlab.plugins.catalogue import CataloguePlugin
 
 MADE_FILES = ("config.json", "driver.py")
 SPECIAL = (tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE)  # the plugin's runtime makes /dev itself
 
 
-def plugin_directory(client: docker.DockerClient, plugin: CataloguePlugin, progress: bool = False) -> Path:
+def plugin_directory(lab: Lab, plugin: CataloguePlugin, progress: bool = False) -> Path:
     """The directory of an ``own`` plugin, made once and cached: its rootfs image's files, with
-    ``driver.py`` at ``/``, and its ``config.json`` beside ``rootfs/``."""
+    ``driver.py`` at ``/``, and its ``config.json`` beside ``rootfs/``; built on ``lab``'s engine."""
+    client = lab.client
     assert plugin.own and plugin.source is not None, f"{plugin.reference} is not built by dnlab"
     prepare(client, [plugin.rootfs], progress=progress)
     image_id = client.api.inspect_image(plugin.rootfs)["Id"]
@@ -35,7 +35,7 @@ def plugin_directory(client: docker.DockerClient, plugin: CataloguePlugin, progr
         shutil.rmtree(stale, ignore_errors=True)
     building = Path(tempfile.mkdtemp(dir=folder.parent))  # renamed into place only when complete
     try:
-        export_filesystem(client, plugin.rootfs, building / "rootfs")
+        export_filesystem(lab, plugin.rootfs, building / "rootfs")
         shutil.copy(plugin.source / "driver.py", building / "rootfs" / "driver.py")
         shutil.copy(plugin.source / "config.json", building / "config.json")
         building.rename(folder)
@@ -45,9 +45,10 @@ def plugin_directory(client: docker.DockerClient, plugin: CataloguePlugin, progr
     return folder
 
 
-def export_filesystem(client: docker.DockerClient, image: str, into: Path) -> None:
+def export_filesystem(lab: Lab, image: str, into: Path) -> None:
     """Like `docker export` of a container made (never started) from ``image``, unpacked into ``into``."""
-    container = client.api.create_container(image, labels=labs.current().labels(role="plugin-rootfs"))
+    client = lab.client
+    container = lab.api.create_container(image, role="plugin-rootfs")
     try:
         stream = client.api.export(container["Id"])
         with tarfile.open(fileobj=_Reader(stream), mode="r|") as tar:

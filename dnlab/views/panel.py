@@ -6,7 +6,8 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from dnlab import labels
-from dnlab.lab import cleanup, current
+from dnlab.cleanup import cleanup
+from dnlab.lab import current
 from dnlab.views import tables
 from dnlab.views.results import ContainerInspect
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from dnlab.engine import facts
 from dnlab.views import tables
 
 Attrs = dict[str, Any]
@@ -137,32 +138,6 @@ class Inspections(list):
 
 
 @dataclass
-class CleanupReport:
-    """What a lab-scoped clean-up removed, and what it kept and why."""
-
-    removed: dict[str, list[str]] = field(default_factory=dict)
-    kept: list[str] = field(default_factory=list)
-
-    def add(self, kind: str, name: str) -> None:
-        self.removed.setdefault(kind, []).append(name)
-
-    @property
-    def nothing(self) -> bool:
-        return not any(self.removed.values())
-
-    def lines(self) -> list[str]:
-        out = [f"Deleted {kind}: {', '.join(names)}" for kind, names in self.removed.items() if names]
-        out += [f"Kept {why}" for why in self.kept]
-        return out or ["Nothing of the lab's to remove."]
-
-    def __repr__(self) -> str:
-        return "\n".join(self.lines())
-
-    def _repr_html_(self) -> str:
-        return "<br>".join(html.escape(line) for line in self.lines())
-
-
-@dataclass
 class SwarmInit:
     """Like the output of `docker swarm init`; ``.join_token`` (worker) and ``.address`` for the
     `swarm join` of the other machines."""
@@ -229,7 +204,7 @@ class ServiceInspect:
 
     @property
     def endpoint_mode(self) -> str:
-        return tables.endpoint_mode(self.attrs)
+        return facts.endpoint_mode(self.attrs)
 
     @property
     def headline(self) -> str:

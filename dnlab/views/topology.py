@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dnlab import labels
-from dnlab.views.tables import effective_gateway, format_ports
+from dnlab.lab import current
+from dnlab.machines import running_machines
+from dnlab.engine.facts import effective_gateway
+from dnlab.views.tables import format_ports
 
 Attrs = dict[str, Any]
 COLUMN, BOX_H, BUS_GAP, TOP, LEFT = 190, 74, 62, 96, 24
@@ -208,9 +211,6 @@ def _engine_view(api, lab_name: str | None, machine: str | None) -> tuple[list[A
 def topology(everything: bool = False) -> Topology:
     """The lab as it is now, on the local engine and any lab machines: its containers and the
     networks they are on (``everything``: every container, not only the lab's)."""
-    from dnlab.lab import current
-    from dnlab.machines.nodes import running_machines
-
     lab = current()
     containers, networks = _engine_view(lab.client.api, None if everything else lab.name, None)
     machines = running_machines()

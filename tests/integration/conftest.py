@@ -27,7 +27,7 @@ def dnet(client):
     """Run a %%dnet cell in a real IPython shell, inside a fresh test lab."""
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
-    lab.start(TEST_LAB)
+    dnlab.start_lab(TEST_LAB)
     yield lambda cell: shell.run_cell_magic("dnet", "", cell)
     dnlab.cleanup(lab=TEST_LAB)
 

@@ -5,7 +5,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 import dnlab
 from dnlab import checks, lab
-from dnlab.engine.report import has_ipvs
+from dnlab.checks import has_ipvs
 
 from .conftest import TEST_LAB
 
@@ -18,7 +18,7 @@ def swarm(client):
     dnlab.machines.up(2, images=["alpine:latest", "postgres:12"])
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
-    addr = dnlab.machines.nodes.underlay_ip("machine1")
+    addr = dnlab.machines.underlay_ip("machine1")
     shell.run_line_magic("dnet", f"--on machine1 swarm init --advertise-addr {addr}")
     token = shell.run_line_magic("dnet", "--on machine1 swarm join-token -q worker").text
     shell.run_line_magic("dnet", f"--on machine2 swarm join --token {token} {addr}:2377")
@@ -28,7 +28,7 @@ def swarm(client):
 
 @pytest.fixture
 def on_swarm(swarm):
-    lab.start(TEST_LAB)
+    dnlab.start_lab(TEST_LAB)
     yield swarm
     dnlab.cleanup(lab=TEST_LAB, machine="machine1")
 

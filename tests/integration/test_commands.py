@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from dnlab import checks
-from dnlab.magics import DnetError
+from IPython.core.error import UsageError
+
 from dnlab.views.results import ContainerInspect, ExecResult, NetworkInspect
 
 SUBNET, GATEWAY = "10.214.0.0/24", "10.214.0.1"
@@ -94,7 +95,7 @@ def test_images_and_pull_of_a_course_image(dnet):
     ("run -d --name x no-such-image:1", "not one of the course's images"),
 ])
 def test_engine_errors_are_one_line_with_the_fix(dnet, cell, message):
-    with pytest.raises(DnetError) as err:
+    with pytest.raises(UsageError) as err:
         dnet(cell)
     assert message in str(err.value)
     assert "\n" not in str(err.value) and str(err.value).startswith("line ")

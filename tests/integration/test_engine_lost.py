@@ -15,7 +15,7 @@ from IPython.core.interactiveshell import InteractiveShell
 import dnlab
 from dnlab import images, lab
 from dnlab.engine import client as engine_client
-from dnlab.machines.nodes import NODE_IMAGE, container_name
+from dnlab.machines import NODE_IMAGE, container_name
 
 from .dind import start_sidecar, wait_for
 
@@ -67,7 +67,7 @@ def killed_during(shell: InteractiveShell, on: str, cell: str, kill) -> tuple[Ex
 def test_a_stopped_engine_ends_the_cell_within_10_s_with_one_line(client, own_engine):
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
-    lab.start("engine-lost-test")
+    dnlab.start_lab("engine-lost-test")
     shell.run_cell_magic("dnet", "", "run -d -t --name sleeper alpine:latest")
     error, seconds = killed_during(shell, "", "exec sleeper sleep 60", lambda: client.api.kill(ENGINE))
     assert seconds < 10, (seconds, error)
@@ -85,7 +85,7 @@ def test_a_lab_machine_killed_during_a_cell_is_named_with_the_repair(client):
     dnlab.machines.up(1)
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
-    lab.start("engine-lost-test")
+    dnlab.start_lab("engine-lost-test")
     shell.run_cell_magic("dnet", "--on machine1", "run -d -t --name sleeper alpine:latest")
     try:
         error, seconds = killed_during(shell, "--on machine1", "exec sleeper sleep 60",

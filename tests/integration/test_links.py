@@ -3,8 +3,9 @@ import pytest
 
 import dnlab
 from dnlab import checks, lab
-from dnlab.engine import links
-from dnlab.magics import DnetError
+from dnlab.host import links
+from IPython.core.error import UsageError
+
 
 from .conftest import TEST_LAB
 
@@ -28,7 +29,7 @@ def test_an_interrupted_run_leaves_nothing_after_the_lab_starts_again(dnet):
     parent = links.macvlan_parent()
     dnet(f"network create -d macvlan --subnet 10.218.0.0/24 -o parent={parent} mv")
     # the kernel dies here; the notebook is run again from the top:
-    report = lab.start(TEST_LAB)
+    report = dnlab.start_lab(TEST_LAB)
     assert parent in report.removed["links"] and "mv" in report.removed["networks"]
     assert links.lab_links(TEST_LAB) == []
 
@@ -40,8 +41,8 @@ def test_prune_removes_the_parent_once_no_network_uses_it(dnet):
 
 
 def test_a_real_network_card_as_parent_is_refused(dnet, monkeypatch):
-    monkeypatch.delenv(links.REAL_PARENT_VARIABLE, raising=False)
-    with pytest.raises(DnetError, match="parent eth0 is not a link dnlab made"):
+    monkeypatch.delenv("DNLAB_REAL_PARENT", raising=False)
+    with pytest.raises(UsageError, match="parent eth0 is not a link dnlab made"):
         dnet("network create -d macvlan --subnet 10.218.0.0/24 -o parent=eth0 mv")
     assert "mv" not in set(dnet("network ls")["NAME"])
 

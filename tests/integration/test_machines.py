@@ -48,13 +48,13 @@ def test_down_removes_nodes_volumes_and_underlay_and_nothing_else(fresh, client,
 
 
 def test_real_hosts_are_reached_by_their_url(monkeypatch):
-    monkeypatch.setenv(nodes.REAL_MACHINES_VARIABLE, "vm1=unix:///var/run/docker.sock")
+    monkeypatch.setenv("DNLAB_MACHINES", "vm1=unix:///var/run/docker.sock")
     assert machines.client_for("vm1").ping()
     assert machines.ls().set_index("MACHINE").loc["vm1", "STATE"] == "real host"
 
 
 def test_plain_tcp_without_certificates_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setenv(nodes.REAL_MACHINES_VARIABLE, "vm2=tcp://127.0.0.1:2375")
+    monkeypatch.setenv("DNLAB_MACHINES", "vm2=tcp://127.0.0.1:2375")
     monkeypatch.setenv("DOCKER_CERT_PATH", str(tmp_path))
     with pytest.raises(DnlabError, match="only with TLS client certificates"):
         machines.client_for("vm2")

@@ -10,8 +10,9 @@ from IPython.core.interactiveshell import InteractiveShell
 
 import dnlab
 from dnlab import checks, lab
-from dnlab.machines.nodes import container_name, underlay_ip
-from dnlab.magics import DnetError
+from dnlab.machines import container_name, underlay_ip
+from IPython.core.error import UsageError
+
 from dnlab.plugins import MESH
 from dnlab.views.results import PluginInspect, PluginInstall
 
@@ -41,7 +42,7 @@ def mesh_swarm(client):
     """machine1 (manager) and machine2 (worker), fresh, with dnlab/mesh installed on both."""
     dnlab.machines.down()
     dnlab.machines.up(2)
-    lab.start(TEST_LAB)
+    dnlab.start_lab(TEST_LAB)
     on_machine("machine1", f"swarm init --advertise-addr {underlay_ip('machine1')}")
     token = on_machine("machine1", "swarm join-token -q worker").text
     on_machine("machine2", f"swarm join --token {token} {underlay_ip('machine1')}:2377")
@@ -57,14 +58,14 @@ def test_plugins_are_never_changed_on_the_engine_the_notebook_uses(dnet, client)
     before = client.api.plugins()
     for line in (f"plugin install --grant-all-permissions {MESH.reference}", "plugin create x /tmp",
                  "plugin enable x", "plugin disable x", "plugin rm x"):
-        with pytest.raises(DnetError, match="plugins on your own engine: plugins carry no labels"):
+        with pytest.raises(UsageError, match="plugins on your own engine: plugins carry no labels"):
             dnet(line)
     assert client.api.plugins() == before
     assert list(dnet("plugin ls").columns) == ["ID", "NAME", "DESCRIPTION", "ENABLED"]
 
 
 def test_install_lists_the_privileges_and_needs_them_granted(mesh_swarm):
-    with pytest.raises(DnetError, match=r"asks for these privileges: network: \[host\]; capabilities: "
+    with pytest.raises(UsageError, match=r"asks for these privileges: network: \[host\]; capabilities: "
                                         r"\[CAP_NET_ADMIN\]\..*--grant-all-permissions"):
         on_machine("machine1", f"plugin install --alias other/mesh {MESH.reference}")
     names = set(on_machine("machine1", "plugin ls")["NAME"])
@@ -72,7 +73,7 @@ def test_install_lists_the_privileges_and_needs_them_granted(mesh_swarm):
 
 
 def test_offline_weave_net_explains_the_course_driver(mesh_swarm):
-    with pytest.raises(DnetError, match=f"No registry answered.*plugin install --grant-all-permissions {MESH.reference}"):
+    with pytest.raises(UsageError, match=f"No registry answered.*plugin install --grant-all-permissions {MESH.reference}"):
         on_machine("machine1", "plugin install --grant-all-permissions weaveworks/net-plugin:latest_release")
 
 
@@ -125,7 +126,7 @@ def test_a_task_on_each_machine_pings_the_other_by_name(mesh_swarm):
 def _gone_after_tasks(network: str) -> bool:
     try:
         on_machine("machine1", f"network rm {network}")
-    except DnetError:
+    except UsageError:
         return False
     return True
 

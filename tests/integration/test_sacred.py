@@ -2,7 +2,8 @@
 import pytest
 
 import dnlab
-from dnlab.magics import DnetError
+from IPython.core.error import UsageError
+
 
 
 def survivors(client, planted):
@@ -35,11 +36,11 @@ def test_cleanup_with_images_removes_only_the_labs_things(dnet, client, planted)
                                   "exec learner-running true", "network rm learner-net",
                                   "network disconnect learner-net learner-running"])
 def test_the_magic_refuses_to_change_a_learners_things(dnet, client, planted, cell):
-    with pytest.raises(DnetError, match="not created by dnlab, so dnlab leaves it alone"):
+    with pytest.raises(UsageError, match="not created by dnlab, so dnlab leaves it alone"):
         dnet(cell)
     survivors(client, planted)
 
 
 def test_a_name_clash_with_a_learners_container_is_explained(dnet, planted):
-    with pytest.raises(DnetError, match="is yours, not the lab's"):
+    with pytest.raises(UsageError, match="is yours, not the lab's"):
         dnet("run -d --name learner-running alpine:latest")

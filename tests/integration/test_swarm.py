@@ -12,7 +12,8 @@ from IPython.core.interactiveshell import InteractiveShell
 
 import dnlab
 from dnlab import lab
-from dnlab.magics import DnetError
+from IPython.core.error import UsageError
+
 from dnlab.views.results import ServiceInspect, SwarmInit, SystemInfo
 
 from .conftest import TEST_LAB
@@ -48,14 +49,14 @@ def swarm(machine1):
     """machine1 as the manager of a one-node swarm (what `swarm init` returned)."""
     shell = InteractiveShell.instance()
     shell.extension_manager.load_extension("dnlab")
-    lab.start(TEST_LAB)
+    dnlab.start_lab(TEST_LAB)
     return shell.run_line_magic("dnet", f"--on {machine1} swarm init")
 
 
 @pytest.fixture
 def on1(shell, swarm):
     """Run a %%dnet cell on machine1 (a swarm manager), in the test lab; the lab's things go after."""
-    lab.start(TEST_LAB)
+    dnlab.start_lab(TEST_LAB)
     yield lambda cell: shell.run_cell_magic("dnet", "--on machine1", cell)
     dnlab.cleanup(lab=TEST_LAB, machine="machine1")
 
@@ -63,7 +64,7 @@ def on1(shell, swarm):
 def test_membership_never_changes_on_the_engine_the_notebook_uses(dnet, client):
     before = client.info()["Swarm"]["LocalNodeState"]
     for line in ("swarm init", "swarm join --token SWMTKN-1-x 10.215.0.2:2377", "swarm leave -f"):
-        with pytest.raises(DnetError, match="dnlab never initialises, joins or leaves a swarm on your own "
+        with pytest.raises(UsageError, match="dnlab never initialises, joins or leaves a swarm on your own "
                                             "engine; run it on a lab machine: %%dnet --on machine1"):
             dnet(line)
     assert client.info()["Swarm"]["LocalNodeState"] == before
@@ -89,9 +90,9 @@ def test_init_info_node_ls_and_join_token(swarm, shell):
 
 
 def test_a_second_init_and_a_leave_without_force_are_explained(swarm, shell):
-    with pytest.raises(DnetError, match=r"machine1: line 1 .*already part of a swarm.*swarm leave --force"):
+    with pytest.raises(UsageError, match=r"machine1: line 1 .*already part of a swarm.*swarm leave --force"):
         shell.run_line_magic("dnet", "--on machine1 swarm init")
-    with pytest.raises(DnetError, match="Use `--force`"):
+    with pytest.raises(UsageError, match="Use `--force`"):
         shell.run_line_magic("dnet", "--on machine1 swarm leave")
 
 
@@ -135,9 +136,9 @@ def test_vip_service_has_a_virtual_ip_and_logs(on1):
 
 def test_detached_create_and_a_service_that_cannot_run(on1):
     assert len(on1("service create -d --name later alpine:latest sleep 600").text) == 25
-    with pytest.raises(DnetError, match=r"service ends: its tasks keep ending, 0/1 running .*sleep 3600"):
+    with pytest.raises(UsageError, match=r"service ends: its tasks keep ending, 0/1 running .*sleep 3600"):
         on1("service create --name ends alpine:latest true")
-    with pytest.raises(DnetError, match="service nowhere: no node may run its tasks"):
+    with pytest.raises(UsageError, match="service nowhere: no node may run its tasks"):
         on1("service create --name nowhere --constraint node.labels.none==here alpine:latest sleep 600")
 
 
@@ -147,7 +148,7 @@ def test_a_service_dnlab_did_not_make_is_left_alone(on1):
     api = lab.current().on("machine1").client.api
     theirs = api.create_service(TaskTemplate(ContainerSpec("alpine:latest", args=["sleep", "600"])), name="theirs")
     try:
-        with pytest.raises(DnetError, match="service theirs was not created by dnlab"):
+        with pytest.raises(UsageError, match="service theirs was not created by dnlab"):
             on1("service rm theirs")
         dnlab.cleanup(lab=TEST_LAB, machine="machine1")
         assert api.inspect_service("theirs")["ID"] == theirs["ID"]
@@ -177,7 +178,7 @@ def test_a_second_machine_joins_with_the_token_the_notebook_way(swarm, shell):
         assert repr(shell.user_ns["joined"]) == "This node joined a swarm as a worker."
         nodes = shell.run_line_magic("dnet", "--on machine1 node ls")
         assert len(nodes) == 2 and sorted(nodes["MANAGER STATUS"]) == ["", "Leader"]
-        with pytest.raises(DnetError, match="machine2 is a worker: run it on the manager"):
+        with pytest.raises(UsageError, match="machine2 is a worker: run it on the manager"):
             shell.run_line_magic("dnet", "--on machine2 node ls")
     finally:
         _leave("machine2")

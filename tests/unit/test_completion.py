@@ -62,7 +62,7 @@ def test_without_an_engine_names_are_simply_not_offered(complete):
 def test_the_line_under_the_cursor_is_completed(complete):
     cell = "%%dnet\nnetwork create n1\nrun -d --ne\nps -a"
     assert complete(cell, cell.index("--ne") + 4) == ["--network", "--network-alias"]
-    assert complete(cell, cell.index("ps") + 1) == ["plugin", "ps", "pull"]
+    assert complete(cell, cell.index("ps") + 1) == ["panel", "plugin", "ps", "pull"]
     continued = "%%dnet\nrun -d \\\n  --na"
     assert complete(continued) == ["--name"]
 

@@ -4,7 +4,9 @@ import pytest
 from dnlab.engine import client as engine_client
 from dnlab.engine.report import capabilities, engine_kind
 from dnlab.errors import EngineUnavailable
-from dnlab.magics import DnetError, DnetMagics
+from IPython.core.error import UsageError
+
+from dnlab.magics import DnetMagics
 
 LINUX = {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)", "SecurityOptions": ["name=seccomp,profile=default"],
          "Plugins": {"Network": ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"]}}
@@ -18,13 +20,19 @@ def test_engine_kind(info, kind):
     assert engine_kind(info) == kind
 
 
-def test_capabilities_say_what_works_where():
-    assert "engine host's network stack" in capabilities(LINUX, True)["host networking"]
-    assert "VM" in capabilities(DESKTOP, None)["host networking"]
-    assert capabilities(LINUX, True)["macvlan"].startswith("available")
-    assert "cannot" in capabilities(ROOTLESS, True)["macvlan"]
-    assert capabilities(DESKTOP, True)["macvlan"].startswith("available"), "inside Docker Desktop's VM"
-    assert "dnsrr" in capabilities(LINUX, False)["IPVS (swarm virtual IPs)"]
+def _by_name(info, ipvs):
+    return {c.name: c for c in capabilities(info, ipvs)}
+
+
+def test_capabilities_are_data_and_say_what_works_where():
+    linux, desktop, rootless = _by_name(LINUX, True), _by_name(DESKTOP, None), _by_name(ROOTLESS, True)
+    assert linux["host networking"].yes and "engine host's network stack" in linux["host networking"].words
+    assert desktop["host networking"].status == "no" and "VM" in desktop["host networking"].words
+    assert linux["macvlan"].yes and rootless["macvlan"].status == "no" and "cannot" in rootless["macvlan"].words
+    assert desktop["macvlan"].yes, "inside Docker Desktop's VM"
+    assert _by_name(LINUX, False)["IPVS (swarm virtual IPs)"].status == "no"
+    assert "dnsrr" in _by_name(LINUX, False)["IPVS (swarm virtual IPs)"].words
+    assert desktop["IPVS (swarm virtual IPs)"].status == "unknown"
 
 
 @pytest.fixture
@@ -43,7 +51,7 @@ def test_a_missing_engine_is_explained_with_the_fix(no_engine):
 
 
 def test_the_magic_says_it_in_one_line(no_engine):
-    with pytest.raises(DnetError) as err:
+    with pytest.raises(UsageError) as err:
         DnetMagics(shell=None).dnet("network ls")
     assert str(err.value).startswith("line 1 (`network ls`): No Docker engine answers")
     assert "\n" not in str(err.value)
@@ -51,5 +59,5 @@ def test_the_magic_says_it_in_one_line(no_engine):
 
 def test_on_binder_every_live_cell_says_why(no_engine, monkeypatch):
     monkeypatch.setenv("BINDER_SERVICE_HOST", "x")
-    with pytest.raises(DnetError, match="This is Binder: it has no Docker engine"):
+    with pytest.raises(UsageError, match="This is Binder: it has no Docker engine"):
         DnetMagics(shell=None).dnet("ps")

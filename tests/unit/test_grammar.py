@@ -14,7 +14,7 @@ SAMPLE_VALUES = {"subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "ip_range": "10
                  "alias": "mesh"}
 SAMPLE_ARGS = {"image": "alpine:latest", "command": "", "cmd": "true", "names": "x", "name": "x",
                "network": "n", "container": "c", "reference": "alpine:latest", "args": "sleep 60",
-               "remote_addr": "10.210.0.2:2377", "role": "worker", "service": "web", "directory": "plugin-dir"}
+               "remote_addr": "10.210.0.2:2377", "count": "2", "role": "worker", "service": "web", "directory": "plugin-dir"}
 
 
 def sample_line(command, extra: str = "") -> str:
@@ -57,13 +57,13 @@ def test_forms_are_unique_and_cover_the_management_commands():
 
 
 def test_required_flags_and_choices_are_checked_before_anything_runs():
-    from dnlab.parser import DnetUsageError
+    from dnlab.errors import ParseError
 
-    with pytest.raises(DnetUsageError, match="`docker swarm join` needs --token TOKEN"):
+    with pytest.raises(ParseError, match="`docker swarm join` needs --token TOKEN"):
         parse_cell("swarm join 10.210.0.2")
-    with pytest.raises(DnetUsageError, match="invalid choice: 'boss'"):
+    with pytest.raises(ParseError, match="invalid choice: 'boss'"):
         parse_cell("swarm join-token boss")
-    with pytest.raises(DnetUsageError, match="--endpoint-mode: invalid choice: 'rr'"):
+    with pytest.raises(ParseError, match="--endpoint-mode: invalid choice: 'rr'"):
         parse_cell("service create --endpoint-mode rr alpine:latest")
 
 
@@ -98,5 +98,7 @@ def test_help_for_a_command_and_for_all():
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.key)
-def test_every_commands_function_says_which_docker_command_it_is_like(command):
-    assert ROUTES[command.key].__doc__.startswith("Like `docker " + command.forms[0].split()[0])
+def test_every_commands_function_says_which_command_it_is(command):
+    """A docker command's function says which one it is like; the magic's own verbs name themselves."""
+    spoken = "`%dnet " if command.whole_lab else "Like `docker "
+    assert ROUTES[command.key].__doc__.startswith(spoken + command.forms[0].split()[0])

@@ -21,7 +21,7 @@ from dnlab.images.build import BUILDERS, cached_archive, recipe_key, stale_archi
 from dnlab.images.busybox import write_busybox_tar
 from dnlab.images.catalogue import ALPINE, CATALOGUE, EVERYDAY, NGINX, NODE, POSTGRES, Substitute, find
 
-from dnlab.views.tables import human_size, short_id
+from dnlab.engine.facts import human_size, short_id
 from dnlab.images.packages import installed_version, package_url
 from dnlab.labels import OWN_IMAGE, RECIPE, SUBSTITUTE_FOR, image_labels, own_image_labels
 

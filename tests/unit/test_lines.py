@@ -1,6 +1,7 @@
 import pytest
 
-from dnlab.parser import DnetUsageError, split_cell
+from dnlab.errors import ParseError
+from dnlab.parser import split_cell
 
 
 def argvs(cell: str) -> list[tuple[str, ...]]:
@@ -32,7 +33,7 @@ def test_quotes_follow_shell_rules():
     ("run -d \u2014name w nginx", "type plain hyphens: --name"),
 ])
 def test_bad_lines_name_the_line_and_the_problem(cell, fragment):
-    with pytest.raises(DnetUsageError) as err:
+    with pytest.raises(ParseError) as err:
         split_cell(cell)
     assert fragment in str(err.value)
     assert "\n" not in str(err.value)

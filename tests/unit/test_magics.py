@@ -3,6 +3,8 @@ import pytest
 from IPython.core.error import UsageError
 
 from dnlab import magics
+from dnlab.errors import MagicMisuse
+from dnlab.parser import magic_options
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def test_help_needs_no_engine(dnet):
 
 def test_cell_magic_takes_only_on_and_needs(dnet):
     magic, _ = dnet
-    with pytest.raises(UsageError, match="takes only --on MACHINE .* and --needs FEATURE .*, not '--verbose'"):
+    with pytest.raises(UsageError, match="takes only --on MACHINE and --needs FEATURE, not '--verbose'"):
         magic.dnet("--verbose", "ps")
     with pytest.raises(UsageError, match="not 'ps'"):
         magic.dnet("--on machine1 ps", "ps")
@@ -49,7 +51,7 @@ def test_cell_magic_takes_only_on_and_needs(dnet):
     ("--online", None, None, "--online"),
 ])
 def test_magic_options_in_either_order(text, on, needs, rest):
-    options, left = magics.magic_options(text, cell=True)
+    options, left = magic_options(text, cell=True)
     assert (options.on, options.needs, left) == (on, needs, rest)
 
 
@@ -57,10 +59,15 @@ def test_magic_options_in_either_order(text, on, needs, rest):
     ("--on", "--on needs a value"),
     ("--on --needs macvlan", "--on needs a value"),
     ("--on a --on b", "--on is given twice"),
+    ("--needs teleport", "--needs teleport: dnlab knows no such feature. Known: macvlan, ipvs."),
 ])
-def test_bad_magic_options_are_one_line_errors(text, message):
-    with pytest.raises(UsageError, match=message):
-        magics.magic_options(text, cell=True)
+def test_bad_magic_options_are_one_line_errors(text, message, dnet):
+    magic, calls = dnet
+    with pytest.raises(MagicMisuse, match=message):
+        magic_options(text, cell=True)
+    with pytest.raises(UsageError, match=message):  # as the learner sees it: a plain UsageError
+        magic.dnet(text, "ps")
+    assert calls == []
 
 
 def test_line_magic_on_a_machine_runs_the_command_there(dnet, monkeypatch):
@@ -95,12 +102,11 @@ def test_cell_on_a_machine_names_it_in_each_header(dnet, monkeypatch):
     assert ran == ["machine1", "machine1"]
 
 
-def test_on_without_lab_machines_is_a_one_line_error(monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "dnlab.machines", None)  # as if dnlab.machines did not exist
+def test_an_unknown_lab_machine_is_a_one_line_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("DNLAB_MACHINES_DIR", str(tmp_path))
+    monkeypatch.delenv("DNLAB_MACHINES", raising=False)
     magic = magics.DnetMagics(shell=None)
-    with pytest.raises(UsageError, match="--on machine1: this dnlab has no lab machines"):
+    with pytest.raises(UsageError, match="^there is no lab machine machine1. Start the machines: %dnet machines up 2$"):
         magic.dnet("--on machine1 node ls")
 
 
@@ -128,20 +134,25 @@ def test_config_switches_full_tracebacks_on(tmp_path, monkeypatch):
         client.forget()
 
 
-def test_a_refusal_outside_a_command_is_the_engines_words_and_a_lost_engine_says_so():
+def test_a_refusal_is_the_engines_words_and_a_lost_engine_says_so(monkeypatch):
     from docker.errors import NotFound
     from requests.exceptions import ConnectionError as Refused
 
-    magic = magics.DnetMagics(shell=None)
+    from dnlab.lab import Lab
 
-    def refused():
+    magic = magics.DnetMagics(shell=None)
+    monkeypatch.setattr(magics, "on_machine", lambda machine: Lab("t").on(machine))
+
+    def refused(lab, invocation):
         raise NotFound("404 Client Error", explanation="network weavenet1 not found")
 
-    with pytest.raises(magics.DnetError, match="^where: network weavenet1 not found$"):
-        magic._guarded(refused, "where")
+    monkeypatch.setattr(magics, "execute", refused)
+    with pytest.raises(UsageError, match=r"^line 1 \(`network ls`\): network weavenet1 not found `network ls` lists"):
+        magic.dnet("network ls")
 
-    def lost():
+    def lost(lab, invocation):
         raise Refused("('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))")
 
-    with pytest.raises(magics.DnetError, match="^machine1: machine1's engine stopped answering .*machines up"):
-        magic._guarded(lost, "machine1", machine="machine1")
+    monkeypatch.setattr(magics, "execute", lost)
+    with pytest.raises(UsageError, match=r"^machine1: line 1 \(`ps`\): machine1's engine stopped answering .*machines up"):
+        magic.dnet("--on machine1 ps")

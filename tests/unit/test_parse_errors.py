@@ -1,7 +1,8 @@
 """Bad input gives one line naming the line and the problem; nothing runs."""
 import pytest
 
-from dnlab.parser import DnetUsageError, parse_cell
+from dnlab.errors import ParseError
+from dnlab.parser import parse_cell
 from dnlab.parser.values import port_mapping
 
 
@@ -25,14 +26,14 @@ from dnlab.parser.values import port_mapping
     ("run -d --network-aliass a alpine:latest", "unknown flag or extra argument '--network-aliass'"),
 ])
 def test_one_line_error(cell, message):
-    with pytest.raises(DnetUsageError) as err:
+    with pytest.raises(ParseError) as err:
         parse_cell(cell)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
 
 
 def test_no_abbreviated_flags():
-    with pytest.raises(DnetUsageError, match="--netw"):
+    with pytest.raises(ParseError, match="--netw"):
         parse_cell("run --netw x alpine:latest")
 
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from IPython.core.error import UsageError
 
 from dnlab.magics import DnetMagics
-from dnlab.parser import DnetUsageError, parse_cell
+from dnlab.errors import ParseError
+from dnlab.parser import parse_cell
 from dnlab.parser.grammar import COMMANDS
 
 FORMS = [form for command in COMMANDS for form in command.forms]
@@ -52,7 +53,7 @@ def engine_calls(monkeypatch):
 def test_parsing_any_cell_gives_invocations_or_one_usage_error(text):
     try:
         invocations = parse_cell(text)
-    except DnetUsageError as exc:
+    except ParseError as exc:
         assert str(exc).startswith("line ") and "\n" not in str(exc)
     else:
         assert all(invocation.command in COMMANDS for invocation in invocations)
@@ -66,7 +67,7 @@ def test_the_magic_lets_only_usage_errors_out_and_never_calls_the_engine_for_a_b
     try:
         parse_cell(text)
         parses = True
-    except DnetUsageError:
+    except ParseError:
         parses = False
     try:
         magic.dnet(first, text)

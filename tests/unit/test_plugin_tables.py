@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 from dnlab.plugins import MESH, WEAVE, find
+from dnlab.engine import facts
 from dnlab.views import tables
 from dnlab.views.results import PluginInstall
 
@@ -25,7 +26,7 @@ def test_plugin_inspect_says_what_it_implements_and_may_do():
 
 def test_the_course_plugin_asks_for_what_the_engine_would_list():
     config = json.loads((MESH.source / "config.json").read_text())
-    privileges = tables.config_privileges(config)
+    privileges = facts.config_privileges(config)
     assert [(p["Name"], p["Value"]) for p in privileges] == [("network", ["host"]), ("capabilities", ["CAP_NET_ADMIN"])]
     shown = repr(PluginInstall(MESH.reference, privileges, "made here"))
     assert ' - network: [host]\n - capabilities: [CAP_NET_ADMIN]' in shown
@@ -34,7 +35,7 @@ def test_the_course_plugin_asks_for_what_the_engine_would_list():
 def test_privileges_of_a_plugin_like_weave_net():
     config = {"network": {"type": "host"}, "mounts": [{"source": "/proc/"}, {"source": "/var/run/docker.sock"}],
               "linux": {"capabilities": ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_MODULE"]}}
-    asked = [(p["Name"], p["Value"]) for p in tables.config_privileges(config)]
+    asked = [(p["Name"], p["Value"]) for p in facts.config_privileges(config)]
     assert asked == [("network", ["host"]), ("mount", ["/proc/"]), ("mount", ["/var/run/docker.sock"]),
                      ("capabilities", ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_MODULE"])]
 

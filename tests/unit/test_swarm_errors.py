@@ -3,8 +3,8 @@ import pytest
 from docker.errors import APIError
 
 from dnlab.commands import swarm
-from dnlab.commands.explain import explain
-from dnlab.commands.guard import NotOnLabMachine
+from dnlab.engine.explain import explain
+from dnlab.errors import NotOnLabMachine
 from dnlab.lab import Lab
 
 LOCAL, MACHINE = Lab("t"), Lab("t").on("machine1")
@@ -21,7 +21,7 @@ def test_membership_never_changes_on_the_learners_engine(call):
 
 
 def _fix(message: str, lab: Lab = MACHINE) -> str:
-    return explain(APIError(message, explanation=message), lab).fix
+    return explain(APIError(message, explanation=message), None, lab.machine).fix
 
 
 NOT_MANAGER = ('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect '

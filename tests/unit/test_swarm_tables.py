@@ -8,12 +8,13 @@ import pytest
 
 from dnlab.commands.service import _latest_per_slot, _log_line, _not_converged
 from dnlab.commands.swarm import manager_address, with_port
+from dnlab.engine import facts
 from dnlab.views import tables
 from dnlab.views.results import CommandHeader, ServiceInspect, SwarmInit, SystemInfo
 
 RECORDED = Path(__file__).parent / "recorded"
 RECNET = "nlg9wzcotpeo9kios0e090rpl"
-NOW = tables.parse_time("2026-11-27T20:14:13Z")  # ten seconds after the last recorded task change
+NOW = facts.parse_time("2026-11-27T20:14:13Z")  # ten seconds after the last recorded task change
 
 
 def recorded(name: str):
@@ -106,8 +107,8 @@ def test_service_ps_has_the_clis_columns_and_history():
 
 
 def test_engine_times_with_nanoseconds_and_the_zero_time():
-    assert tables.parse_time("2026-11-27T20:13:28.587021839Z") == pytest.approx(tables.parse_time("2026-11-27T20:13:28Z") + 0.587021)
-    assert tables.parse_time("0001-01-01T00:00:00Z") is None
+    assert facts.parse_time("2026-11-27T20:13:28.587021839Z") == pytest.approx(facts.parse_time("2026-11-27T20:13:28Z") + 0.587021)
+    assert facts.parse_time("0001-01-01T00:00:00Z") is None
 
 
 def test_service_inspect_of_a_dnsrr_service_has_no_virtual_ip():

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from dnlab.engine import facts
 from dnlab.views import tables
-from dnlab.views.results import CleanupReport, ContainerInspect, ExecResult, NetworkInspect
+from dnlab.cleanup import CleanupReport
+from dnlab.views.results import ContainerInspect, ExecResult, NetworkInspect
 
 RECORDED = Path(__file__).parent / "recorded"
 
@@ -52,9 +54,9 @@ def test_network_inspect_has_its_addressing_and_its_containers():
 
 
 def test_a_gateway_left_out_by_ipam_is_the_subnets_first_address():
-    assert tables.effective_gateway({"Subnet": "172.17.0.0/16"}) == "172.17.0.1"
-    assert tables.effective_gateway({"Subnet": "10.1.1.0/24", "Gateway": "10.1.1.254"}) == "10.1.1.254"
-    assert tables.effective_gateway({}) == ""
+    assert facts.effective_gateway({"Subnet": "172.17.0.0/16"}) == "172.17.0.1"
+    assert facts.effective_gateway({"Subnet": "10.1.1.0/24", "Gateway": "10.1.1.254"}) == "10.1.1.254"
+    assert facts.effective_gateway({}) == ""
 
 
 def test_images_table():
@@ -67,7 +69,7 @@ def test_images_table():
                                             (61, "About a minute"), (300, "5 minutes"), (3600, "About an hour"),
                                             (7200, "2 hours"), (86400 * 3, "3 days")])
 def test_ages_read_like_docker_ps(seconds, words):
-    assert tables.human_duration(seconds) == words
+    assert facts.human_duration(seconds) == words
 
 
 def test_exec_result_and_cleanup_report_read_like_the_cli():

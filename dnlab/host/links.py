@@ -9,14 +9,14 @@ hash of its lab, so clean-up finds it and never touches any other link.
 from __future__ import annotations
 
 import hashlib
-import os
 
-from dnlab.checks.probe import HOST, probe
+from dnlab.host.probe import HOST, ProbeRun, probe
 from dnlab.errors import DnlabError
 from dnlab.lab import current
+from dnlab.settings import settings
 
 PREFIX = "dnlmv-"
-REAL_PARENT_VARIABLE = "DNLAB_REAL_PARENT"
+__all__ = ["PREFIX", "is_lab_parent", "lab_links", "macvlan_parent", "parent_name", "remove_links"]
 
 
 def parent_name(lab: str) -> str:
@@ -52,8 +52,8 @@ def remove_links(names: list[str]) -> list[str]:
 
 def is_lab_parent(name: str) -> bool:
     """True for a link dnlab made, or the real one the learner explicitly allowed."""
-    return name.startswith(PREFIX) or name == os.environ.get(REAL_PARENT_VARIABLE)
+    return name.startswith(PREFIX) or name == settings().real_parent
 
 
-def _on_host(script: str):
+def _on_host(script: str) -> ProbeRun:
     return probe(HOST, ["sh", "-c", script], cap_add=["NET_ADMIN"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dnlab.images import ensure
 from dnlab.lab import current
 
 PROBE_IMAGE = "alpine:latest"
@@ -29,14 +30,12 @@ def probe(target: str, command: list[str], cap_add: list[str] | None = None, on:
     """Run ``command`` in ``target``'s network namespace (``HOST`` for the engine host's), on lab
     machine ``on`` or the local engine; ``cap_add=["NET_ADMIN"]`` lets it change links there
     (only dnlab's own ones ever are); ``image`` brings other tools (``psql`` from postgres:12)."""
-    from dnlab.commands.image import ensure_image
-
     lab = current().on(on)
-    api = lab.client.api
-    ensure_image(lab, image)
+    api = lab.api
+    ensure(lab.client, image)
     network_mode = "host" if target == HOST else f"container:{target}"
     # the command replaces any entrypoint of the image (postgres:12 would start a server)
-    created = api.create_container(image, command[1:], entrypoint=command[:1], labels=lab.labels("probe"),
+    created = api.create_container(image, command[1:], entrypoint=command[:1], role="probe",
                                    environment=environment,
                                    host_config=api.create_host_config(network_mode=network_mode, cap_add=cap_add))
     try:
