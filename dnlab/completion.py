@@ -49,8 +49,11 @@ def command_before_cursor(context: CompletionContext) -> str | None:
     if line_magic:
         return line_magic.group(1)
     first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    if context.cursor_line <= first or lines[first].split()[:1] != ["%%dnet"]:
+    if context.cursor_line < first or lines[first].split()[:1] != ["%%dnet"]:
         return None
+    if context.cursor_line == first:  # the %%dnet line itself: its options
+        options = here.split("%%dnet", 1)[1]
+        return options if options[:1].isspace() else None
     start = context.cursor_line
     while start - 1 > first and _continues(lines[start - 1]):
         start -= 1
@@ -171,6 +174,8 @@ def _names(kinds: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def engine_names(kind: str) -> list[str]:
     """Names of the engine's containers, networks, plugins or images (repo:tag), with one call; none without one."""
+    if kind == "machine":  # the lab machines' sockets and real hosts: no engine is asked
+        return lab_machine_names()
     try:
         api = quick().api  # a hung engine costs Tab seconds, not minutes
         if kind == "container":
@@ -178,8 +183,6 @@ def engine_names(kind: str) -> list[str]:
                     if name.count("/") == 1]  # "/a/b" names are legacy link aliases
         if kind == "network":
             return [network["Name"] for network in api.networks()]
-        if kind == "machine":  # the lab machines' sockets and real hosts: no engine is asked
-            return lab_machine_names()
         if kind == "plugin":
             return [plugin["Name"] for plugin in api.plugins()]
         return [tag for image in api.images() for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]

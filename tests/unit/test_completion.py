@@ -72,11 +72,11 @@ def test_the_line_magic_completes_too(complete):
     assert complete("x = 1\n%dnet network ins") == ["inspect"]
 
 
-def test_comments_and_the_magic_line_are_left_alone(complete):
+def test_comments_are_left_alone_and_the_magic_line_offers_its_options(complete):
     assert complete("%%dnet\n# run -") == []
     assert complete("%%dnet\nrun -d # --ne") == []
     assert "%%dnet" in complete("%%dn", origin=None)  # IPython still completes the magic's name
-    assert complete("%%dnet --ne") == []
+    assert complete("%%dnet --ne") == ["--needs"]  # the magic line completes its own options
 
 
 @pytest.mark.parametrize("text", ["x = 1\nnetw", "%%bash\nnetwork ", "%%dnetx\nrun -", "print('%%dnet')\nr"])
@@ -106,3 +106,18 @@ def test_swarm_commands_and_their_choices(complete):
 def test_a_line_magic_on_a_machine_completes_its_command(complete):
     assert complete("%dnet --on machine1 swarm j") == ["join", "join-token"]
     assert complete("%%dnet --on machine1\nswarm l") == ["leave"]
+
+
+def test_the_magics_own_options_complete_from_the_table(complete, tmp_path, monkeypatch):
+    """``--on`` offers the lab machines there are (no engine asked), in both spellings; ``--needs`` its features."""
+    for machine in ("machine1", "machine2"):
+        (tmp_path / machine).mkdir()
+        (tmp_path / machine / "docker.sock").touch()
+    monkeypatch.setenv("DNLAB_MACHINES_DIR", str(tmp_path))
+    monkeypatch.setenv("DNLAB_MACHINES", "vm1=ssh://me@vm1")
+    assert complete("%dnet --on ") == ["machine1", "machine2", "vm1"]
+    assert complete("%dnet --on=ma") == ["--on=machine1", "--on=machine2"]
+    assert complete("%%dnet --needs ") == ["ipvs", "macvlan"]
+    assert complete("%dnet --") == ["--needs", "--on"]
+    assert complete("%dnet --on=machine1 network cr") == ["create"]
+    assert complete("%dnet mach") == ["machines"] and complete("%dnet machines ") == ["down", "list", "ls", "up"]
