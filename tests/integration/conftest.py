@@ -7,7 +7,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 import dnlab
-from dnlab import images, lab
+from dnlab import images
 from dnlab.engine import connect
 
 TEST_LAB = "integration-tests"

@@ -4,7 +4,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 import dnlab
-from dnlab import checks, lab
+from dnlab import checks
 from dnlab.checks import has_ipvs
 
 from .conftest import TEST_LAB

@@ -13,7 +13,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 import dnlab
-from dnlab import images, lab
+from dnlab import images
 from dnlab.engine import client as engine_client
 from dnlab.machines import NODE_IMAGE, container_name
 

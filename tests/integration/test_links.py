@@ -2,7 +2,7 @@
 import pytest
 
 import dnlab
-from dnlab import checks, lab
+from dnlab import checks
 from dnlab.host import links
 from IPython.core.error import UsageError
 
