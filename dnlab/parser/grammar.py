@@ -24,6 +24,7 @@ class Opt:
     completes: tuple[str, ...] = ()  # what the value names, for tab completion (see `Arg`)
     choices: tuple[str, ...] = ()  # the only values it takes (also offered by tab completion)
     required: bool = False  # the CLI refuses the command without it (`swarm join --token`)
+    metavar: str = ""  # the value's name in help (default: the flag, upper-cased)
 
 
 @dataclass(frozen=True)
@@ -227,8 +228,10 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 MAGIC_OPTIONS: tuple[Opt, ...] = (
-    Opt(("--on",), "on", "run the commands on a lab machine: %%dnet --on machine1", completes=("machine",)),
-    Opt(("--needs",), "needs", "skip the cell unless the engine has FEATURE", choices=("macvlan", "ipvs")),
+    Opt(("--on",), "on", "run the commands on a lab machine: %%dnet --on machine1", completes=("machine",),
+        metavar="MACHINE"),
+    Opt(("--needs",), "needs", "skip the cell unless the engine has FEATURE (macvlan or ipvs)",
+        choices=("macvlan", "ipvs"), metavar="FEATURE"),
 )
 """What ``%%dnet`` (or the start of a ``%dnet`` line) takes before the commands."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
                                     "value": {"type": opt.type},
                                     "many": {"action": "append", "type": opt.type}}[opt.kind]
             if opt.kind != "switch":
-                kind["metavar"] = opt.flags[-1].lstrip("-").upper()
+                kind["metavar"] = opt.metavar or opt.flags[-1].lstrip("-").upper()
             if opt.choices:
                 kind["choices"] = opt.choices
             self.add_argument(*opt.flags, dest=opt.dest, help=opt.help, required=opt.required, **kind)
@@ -99,8 +100,7 @@ def help_text(command: Command | None = None) -> str:
     width = max(len(c.usage_name) for c in COMMANDS)
     docker = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS if not c.whole_lab]
     own = [f"  {c.usage_name:<{width}}  {c.help}" for c in COMMANDS if c.whole_lab]
-    options = [f"  {o.flags[0]} {o.flags[0].lstrip('-').upper() if not o.choices else '|'.join(o.choices)}"
-               f"  {o.help}" for o in MAGIC_OPTIONS]
+    options = [f"  {o.flags[0] + ' ' + o.metavar:<{width}}  {o.help}" for o in MAGIC_OPTIONS]
     return ("%%dnet runs docker CLI commands, one per line, through the Docker SDK for Python.\n"
             "Commands (`docker` in front is optional; `COMMAND --help` for flags):\n" + "\n".join(docker) +
             "\nThe lab as a whole (%dnet VERB):\n" + "\n".join(own) +
@@ -140,8 +140,6 @@ def _check(line: Line, command: Command, kwargs: dict[str, Any]) -> None:
 
 
 def _check_gateways(line: Line, subnets: list[str], gateways: list[str]) -> None:
-    import ipaddress
-
     if len(gateways) > len(subnets):
         raise ParseError(line.number, "each --gateway needs a --subnet to belong to")
     for subnet, gateway in zip(subnets, gateways):

@@ -3,9 +3,9 @@ as root (how `dnlab engine start` can install an engine) and as a learner in the
 browser: the address it prints, with its token, is where the server answers.
 
 The learner's account is ``dnlabtest`` (made with `useradd -m -G docker` if missing, and left in place).
-It needs an environment it can run: these tests' own, unless that lives where it cannot go (a Python
-under /root, as with pyenv); then DNLAB_TEST_USER_VENV names one (e.g. the .venv that `./scripts/lab`
-makes as that user in a clone of its own), or the test says why it is skipped.
+It uses these tests' environment (or DNLAB_TEST_USER_VENV) where it can run it; where that lives where
+it cannot go (a Python under /root, as with pyenv), `./scripts/lab` makes the learner's own `.venv` in
+their clone, from the system's python3, as on a newcomer's machine.
 """
 from __future__ import annotations
 
@@ -81,24 +81,26 @@ def learner() -> pwd.struct_passwd:
     return account
 
 
+def own_environment(account: pwd.struct_passwd) -> Path | None:
+    """These tests' environment, or DNLAB_TEST_USER_VENV, when the learner can run it; else None, and
+    `./scripts/lab` makes the learner's own `.venv` in their clone, as on a newcomer's machine."""
+    venv = Path(os.environ.get("DNLAB_TEST_USER_VENV") or VENV or "")
+    if not str(venv):
+        return None
+    try:
+        can_run = subprocess.run([str(venv / "bin" / "python"), "-c", "import dnlab, jupyterlab"], capture_output=True,
+                                 cwd="/", user=account.pw_uid, group=account.pw_gid,
+                                 extra_groups=os.getgrouplist(LEARNER, account.pw_gid))
+    except OSError:
+        return None
+    return venv if can_run.returncode == 0 else None
+
+
 def test_as_a_learner_in_the_docker_group() -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root to make and become the learner account `dnlabtest`")
     account = learner()
-    venv = Path(os.environ.get("DNLAB_TEST_USER_VENV") or VENV or "")
-    if not str(venv):
-        pytest.skip("these tests run outside a virtual environment: set DNLAB_TEST_USER_VENV")
-    python = venv / "bin" / "python"
-    try:
-        can_run = subprocess.run([str(python), "-c", "import dnlab, jupyterlab"], capture_output=True, text=True,
-                                 cwd="/", user=account.pw_uid, group=account.pw_gid,
-                                 extra_groups=os.getgrouplist(LEARNER, account.pw_gid))
-        why = (can_run.stderr.strip().splitlines() or [f"exit {can_run.returncode}"])[-1] if can_run.returncode else ""
-    except OSError as refused:
-        why = str(refused)
-    if why:
-        pytest.skip(f"{LEARNER} cannot run the environment {venv} (its Python is {os.path.realpath(python)}): "
-                    f"{why}; set DNLAB_TEST_USER_VENV to one it can")
+    venv = own_environment(account)
     state = Path(tempfile.mkdtemp(prefix="dnlab-lab-"))  # not under pytest's root-only tmp directory
     try:
         course = course_copy(state / "course", venv)
