@@ -137,6 +137,25 @@ def test_topology_is_an_inline_svg(notebook: Notebook, ran: int, artifact) -> No
     expect(svg).to_be_in_viewport()
 
 
+def test_a_mistake_shows_as_one_line_in_the_page(notebook: Notebook, ran: int, artifact) -> None:
+    """A bad line typed into a new cell: the page shows its one line (line, word, fix), no traceback."""
+    notebook.cell(ran).locator(".jp-InputArea-prompt").click()
+    notebook.page.keyboard.press("b")
+    cell = notebook.cell(ran + 1)
+    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
+    cell.locator(".jp-InputArea-editor").click()
+    notebook.page.keyboard.type("%%dnet\nnetwork create mistaken --subnet 10.213.0.300/24")
+    notebook.page.keyboard.press("Shift+Enter")
+    notebook.sources.insert(ran + 1, "%%dnet")
+    expect(cell.locator(".jp-InputArea-prompt")).to_have_text(re.compile(r"^\[\d+\]:$"), timeout=CELL_MS)
+    output = cell.locator(".jp-OutputArea-output")
+    expect(output.first).to_contain_text("line 1", timeout=CELL_MS)
+    notebook.screenshot(cell, output.first, artifact("jupyterlab-one-line-error.png"))
+    lines = [line for text in output.all_inner_texts() for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "10.213.0.300/24" in lines[0] and "Traceback" not in lines[0] and ".py" not in lines[0], lines
+
+
 def test_the_printed_address_opens_00_start_here(page: Page, jupyterlab, artifact) -> None:
     """The URL of scripts/lab's `dnlab: open URL` line, as a learner pastes it: JupyterLab, the token taken,
     00-start-here the notebook in front (other tabs this run opened may be restored behind it)."""
