@@ -5,7 +5,7 @@ from docker.errors import ImageNotFound
 
 from dnlab.engine import connect
 from dnlab.engine.report import IPVS, MACVLAN, Capability, capabilities
-from dnlab.errors import MagicMisuse
+from dnlab.errors import DnlabError
 from dnlab.host.probe import HOST, PROBE_IMAGE, probe
 
 FEATURES = {"macvlan": MACVLAN, "ipvs": IPVS}
@@ -25,7 +25,6 @@ def has_ipvs() -> bool | None:
 def supports(feature: str) -> Capability:
     """Whether this engine can do a part of the course (``"macvlan"``, ``"ipvs"``), and why in words."""
     if feature not in FEATURES:
-        raise MagicMisuse(f"--needs {feature}: dnlab knows no feature {feature!r}.",
-                          f"Known: {', '.join(FEATURES)}.")
+        raise DnlabError(f"dnlab knows no feature {feature!r}.", f"Known: {', '.join(FEATURES)}.")
     ipvs = has_ipvs() if feature == "ipvs" else None
     return next(c for c in capabilities(connect().info(), ipvs) if c.name == FEATURES[feature])

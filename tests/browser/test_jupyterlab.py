@@ -71,6 +71,19 @@ class Notebook:
         stderr = cell.locator(STDERR).all_inner_texts()
         assert not any(re.search(ERROR, text, re.M) for text in stderr), f"{what} failed:\n{output}"
 
+    def type_below(self, index: int, source: str) -> Locator:
+        """A new code cell below cell ``index`` (``b``, as a learner adds one), ``source`` typed into it
+        and run with Shift+Enter; the new cell."""
+        self.cell(index).locator(".jp-InputArea-prompt").click()
+        self.page.keyboard.press("b")
+        cell = self.cell(index + 1)
+        expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.type(source)
+        self.page.keyboard.press("Shift+Enter")
+        self.sources.insert(index + 1, source)
+        return cell
+
     def screenshot(self, cell: Locator, shown: Locator, path) -> None:
         """Scroll the cell to the top of the notebook, and take the page once ``shown`` is in view."""
         cell.evaluate("element => element.scrollIntoView({block: 'start'})")
@@ -118,14 +131,7 @@ def test_network_ls_shows_the_default_networks_as_a_table(notebook: Notebook, ra
 @pytest.mark.skipif(not HAS_TOPOLOGY, reason="dnlab.views.topology does not exist yet (%dnet topology)")
 def test_topology_is_an_inline_svg(notebook: Notebook, ran: int, artifact) -> None:
     """`%dnet topology` typed into a new cell below those run: an inline <svg class="dnlab-topology">."""
-    notebook.cell(ran).locator(".jp-InputArea-prompt").click()
-    notebook.page.keyboard.press("b")  # a new code cell below, as a learner adds one
-    cell = notebook.cell(ran + 1)
-    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
-    cell.locator(".jp-InputArea-editor").click()
-    notebook.page.keyboard.type("%dnet topology")
-    notebook.page.keyboard.press("Shift+Enter")
-    notebook.sources.insert(ran + 1, "%dnet topology")
+    cell = notebook.type_below(ran, "%dnet topology")
     notebook.wait(ran + 1, CELL_MS)
 
     notebook.screenshot(cell, cell.locator(".jp-OutputArea-output").first, artifact("jupyterlab-6.01-topology.png"))
@@ -139,14 +145,7 @@ def test_topology_is_an_inline_svg(notebook: Notebook, ran: int, artifact) -> No
 
 def test_a_mistake_shows_as_one_line_in_the_page(notebook: Notebook, ran: int, artifact) -> None:
     """A bad line typed into a new cell: the page shows its one line (line, word, fix), no traceback."""
-    notebook.cell(ran).locator(".jp-InputArea-prompt").click()
-    notebook.page.keyboard.press("b")
-    cell = notebook.cell(ran + 1)
-    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
-    cell.locator(".jp-InputArea-editor").click()
-    notebook.page.keyboard.type("%%dnet\nnetwork create mistaken --subnet 10.213.0.300/24")
-    notebook.page.keyboard.press("Shift+Enter")
-    notebook.sources.insert(ran + 1, "%%dnet")
+    cell = notebook.type_below(ran, "%%dnet\nnetwork create mistaken --subnet 10.213.0.300/24")
     expect(cell.locator(".jp-InputArea-prompt")).to_have_text(re.compile(r"^\[\d+\]:$"), timeout=CELL_MS)
     output = cell.locator(".jp-OutputArea-output")
     expect(output.first).to_contain_text("line 1", timeout=CELL_MS)
