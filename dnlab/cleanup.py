@@ -14,6 +14,7 @@ from docker.errors import APIError, NotFound
 
 from dnlab import labels
 from dnlab.engine import connect
+from dnlab.engine.facts import parse_time
 from dnlab.host import links
 from dnlab.images import find, owned_image_ids
 from dnlab.lab import current
@@ -106,16 +107,33 @@ def _wait_for_tasks_to_go(client: docker.DockerClient, lab: str | None) -> None:
         time.sleep(0.5)
 
 
-def prune_by_label(lab: str, all_images: bool = False, machine: str | None = None) -> CleanupReport:
+@dataclass(frozen=True)
+class Narrowing:
+    """A prune's ``--filter``: labels that must match too, and an age; it narrows, never widens."""
+
+    labels: tuple[str, ...] = ()
+    older_than_s: float | None = None
+
+    def where(self, lab: str) -> dict[str, list[str]]:
+        lab_only = labels.lab_filter(lab)
+        return {"label": [*lab_only["label"], *self.labels]}
+
+    def old_enough(self, created: float | None) -> bool:
+        return self.older_than_s is None or (created or 0) <= time.time() - self.older_than_s
+
+
+def prune_by_label(lab: str, all_images: bool = False, machine: str | None = None,
+                   narrowing: Narrowing = Narrowing()) -> CleanupReport:
     """Like `docker system prune -f`, filtered by lab ``lab``'s label: its stopped containers, its
     networks that no container uses, and with ``all_images`` the unused images dnlab made."""
     client = _client(machine)
     report = CleanupReport()
-    where = labels.lab_filter(lab)
-    for container in client.api.containers(all=True, filters={**where, "status": ["exited", "created", "dead"]}):
-        _quietly(lambda: client.api.remove_container(container["Id"]))
-        report.add("containers", container["Names"][0].lstrip("/"))
-    prune_networks(lab, report, machine)
+    stopped = {**narrowing.where(lab), "status": ["exited", "created", "dead"]}
+    for container in client.api.containers(all=True, filters=stopped):
+        if narrowing.old_enough(container.get("Created")):
+            _quietly(lambda: client.api.remove_container(container["Id"]))
+            report.add("containers", container["Names"][0].lstrip("/"))
+    prune_networks(lab, report, machine, narrowing)
     if machine is None:
         _remove_unused_links(client, lab, report)
     if all_images:
@@ -123,11 +141,14 @@ def prune_by_label(lab: str, all_images: bool = False, machine: str | None = Non
     return report
 
 
-def prune_networks(lab: str, report: CleanupReport | None = None, machine: str | None = None) -> CleanupReport:
+def prune_networks(lab: str, report: CleanupReport | None = None, machine: str | None = None,
+                   narrowing: Narrowing = Narrowing()) -> CleanupReport:
     """Like `docker network prune -f`, filtered by the lab's label: its networks that no container uses."""
     client = _client(machine)
     report = report if report is not None else CleanupReport()
-    for network in client.api.networks(filters=labels.lab_filter(lab)):
+    for network in client.api.networks(filters=narrowing.where(lab)):
+        if not narrowing.old_enough(parse_time(network.get("Created", ""))):
+            continue
         if not client.api.inspect_network(network["Id"]).get("Containers"):
             _remove_network(client, network, report)
     return report

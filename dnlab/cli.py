@@ -14,13 +14,14 @@ import pandas as pd
 from dnlab import images as catalogue
 from dnlab.cleanup import cleanup as remove
 from dnlab.commands import execute
+from dnlab.commands.shell import attach_starter, attach_tty, starter
 from dnlab.doctor import doctor as check
 from dnlab.engine import connect, daemon
 from dnlab.engine.explain import learner_error
 from dnlab.engine.report import report
 from dnlab.host import has_ipvs
 from dnlab.lab import current
-from dnlab.parser import parse_cell
+from dnlab.parser import help_text, magic_options, parse_cell
 
 
 def engine(args: argparse.Namespace) -> str:
@@ -52,6 +53,25 @@ def machines(args: argparse.Namespace) -> str:
     return _text(execute(current(), invocation))
 
 
+def in_a_terminal(argv: list[str]) -> str | int:
+    """``dnlab exec [--on MACHINE] [-it] NAME CMD...`` and ``dnlab attach NAME``: the line ``exec ...`` (or
+    ``attach ...``) of the command table; with ``-it``, and for ``attach``, this terminal is the process's
+    (the way they are meant outside a notebook). The words after the verb are docker's, so the command
+    table reads them, not this program's argparse."""
+    options, rest = magic_options(shlex.join(argv[1:]), cell=False)
+    lab = current().on(options.on)
+    [invocation] = parse_cell(f"{argv[0]} {rest}")
+    kw = invocation.kwargs
+    if invocation.help:
+        return help_text(invocation.command)
+    if invocation.command.key == "container.attach":
+        return attach_tty(attach_starter(lab, kw["container"]))
+    if kw["interactive"] and kw["tty"]:
+        lab.own_container(kw["container"])
+        return attach_tty(starter(lab, kw["container"], kw["cmd"], kw["environment"], kw["workdir"]))
+    return _text(execute(lab, invocation))
+
+
 def _text(result: Any) -> str:
     return result.to_string(index=False) if isinstance(result, pd.DataFrame) else repr(result)
 
@@ -71,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     mac = sub.add_parser("machines", help="lab machines: up [N] | ls | down (as %%dnet machines ...)")
     mac.add_argument("words", nargs=argparse.REMAINDER, help="up [N], ls or down")
     mac.set_defaults(run=machines)
+    for verb, what in TERMINAL_VERBS.items():  # listed here; `main` hands their words to the command table
+        sub.add_parser(verb, help=what, add_help=False)
     cln = sub.add_parser("cleanup", help="remove what dnlab created, and nothing else")
     cln.add_argument("--lab", help="only this lab's resources (default: every lab's)")
     cln.add_argument("--images", action="store_true", help="also images dnlab built or pulled")
@@ -78,10 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+TERMINAL_VERBS = {
+    "exec": "[--on MACHINE] [-it] NAME COMMAND...: like docker exec; -it: a shell in this terminal (no docker CLI)",
+    "attach": "[--on MACHINE] NAME: like docker attach, this terminal on a container started with -it",
+}
+
+
+def dispatch(argv: list[str]) -> str | int:
+    """What the command prints, or a terminal session's exit code."""
+    if argv[:1] and argv[0] in TERMINAL_VERBS:
+        return in_a_terminal(argv)
     args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
     try:
-        print(args.run(args))
+        result = dispatch(sys.argv[1:] if argv is None else argv)
+        if isinstance(result, int):  # a terminal session's exit code (exec -it, attach)
+            return result
+        print(result)
     except Exception as exc:  # the same table of explanations as the magic's
         error = learner_error(exc)
         if error is None:

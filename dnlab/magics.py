@@ -5,10 +5,13 @@ reaches the learner through one entry point (``dnet``) as one line.
 """
 from __future__ import annotations
 
+import re
+import sys
 from typing import Any
 
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.display import display
+from IPython.utils.text import DollarFormatter
 from traitlets import Bool
 from traitlets.config import Configurable
 
@@ -39,10 +42,12 @@ class DnetMagics(Magics, Configurable):
         if shell is not None:
             shell.configurables.append(self)  # so `%config DnetMagics.short_errors = False` reaches it
 
+    @no_var_expand  # expanded by `expand_variables`, which keeps Go templates' {{ }} as written
     @line_cell_magic
     def dnet(self, line: str, cell: str | None = None) -> Any:
         """Run docker CLI commands: `%dnet --help` lists them; `%dnet lab NAME` starts a lab;
         `%%dnet --on machine1` (or `%dnet --on machine1 COMMAND`) runs them on a lab machine."""
+        line = expand_variables(self.shell, line)
         try:
             return self._line(line) if cell is None else self._cell(line, cell)
         except Exception as exc:  # the one place a learner's mistake becomes what they see
@@ -83,6 +88,36 @@ class DnetMagics(Magics, Configurable):
             if index < len(invocations) - 1 and last is not None:
                 display(last)
         return last
+
+
+TEMPLATE_ACTION = re.compile(r"(\{\{.*?\}\})")
+_DOLLAR = DollarFormatter()
+
+
+def expand_variables(shell: Any, line: str) -> str:
+    """``{name}`` and ``$name`` from the learner's namespace, as IPython expands any magic's line, except
+    inside a Go template's ``{{ }}`` (``-f '{{json .Config}}'``), which must reach the template as written."""
+    if shell is None:
+        return line
+    namespace = {**shell.user_ns, **_learners_locals()}
+    return "".join(part if TEMPLATE_ACTION.fullmatch(part) else _expanded(part, namespace)
+                   for part in TEMPLATE_ACTION.split(line))
+
+
+def _learners_locals() -> dict[str, Any]:
+    """The local names where the learner wrote the magic (inside a function of theirs, say), as IPython's
+    own expansion sees them: the frame that called ``run_line_magic`` (or ``run_cell_magic``)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_name not in ("run_line_magic", "run_cell_magic"):
+        frame = frame.f_back
+    return dict(frame.f_back.f_locals) if frame is not None and frame.f_back is not None else {}
+
+
+def _expanded(text: str, namespace: dict[str, Any]) -> str:
+    try:
+        return _DOLLAR.vformat(text, args=[], kwargs=namespace)
+    except Exception:  # as IPython does: what cannot be expanded stays as written
+        return text
 
 
 def on_machine(machine: str | None) -> labs.Lab:

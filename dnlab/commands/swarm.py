@@ -29,22 +29,36 @@ def with_port(address: str) -> str:
     return f"[{address}]:{SWARM_PORT}" if host_part.count(":") > 1 else f"{address}:{SWARM_PORT}"
 
 
-def init(lab: Lab, advertise_addr: str | None) -> SwarmInit:
+def listen_address(address: str | None) -> str:
+    """``--listen-addr`` as the CLI fills it in: none -> ``0.0.0.0:2377``, ``10.210.0.2`` ->
+    ``10.210.0.2:2377``, ``:4000`` -> ``0.0.0.0:4000`` (an interface name, like eth0, works too)."""
+    if not address:
+        return f"0.0.0.0:{SWARM_PORT}"
+    return with_port(f"0.0.0.0{address}" if address.startswith(":") else address)
+
+
+def init(lab: Lab, advertise_addr: str | None, listen_addr: str | None = None, data_path_port: int | None = None,
+         default_addr_pool: list[str] | None = None, subnet_size: int | None = None) -> SwarmInit:
     """Like `docker swarm init`: the lab machine becomes the manager of a new swarm; the result
     holds ``.join_token`` (for workers) and ``.address`` (the manager's, for `swarm join`)."""
     on_lab_machine(lab)
     client = lab.client
-    node_id = client.api.init_swarm(advertise_addr=advertise_addr)
+    node_id = client.api.init_swarm(advertise_addr=advertise_addr, listen_addr=listen_address(listen_addr),
+                                    data_path_port=data_path_port or None, default_addr_pool=default_addr_pool,
+                                    subnet_size=subnet_size)
     token = client.api.inspect_swarm()["JoinTokens"]["Worker"]
     host, port = manager_address(client.info())
     return SwarmInit(str(node_id), token, host, port)
 
 
-def join(lab: Lab, join_token: str, remote_addr: str) -> Output:
-    """Like `docker swarm join --token TOKEN ADDR[:2377]`: the lab machine joins the manager's swarm."""
+def join(lab: Lab, join_token: str, remote_addr: str, advertise_addr: str | None = None,
+         listen_addr: str | None = None) -> Output:
+    """Like `docker swarm join --token TOKEN [--advertise-addr ADDR] ADDR[:2377]`: the lab machine
+    joins the manager's swarm."""
     on_lab_machine(lab)
     client = lab.client
-    client.api.join_swarm([with_port(remote_addr)], join_token)
+    client.api.join_swarm([with_port(remote_addr)], join_token, listen_addr=listen_address(listen_addr),
+                          advertise_addr=advertise_addr)
     manager = (client.info().get("Swarm") or {}).get("ControlAvailable")
     return Output(f"This node joined a swarm as a {'manager' if manager else 'worker'}.")
 

@@ -129,6 +129,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"network-scoped alias", "Aliases work on user-defined networks: create one with `network create` and use --network."),
     Rule(r"network.*not found|not found.*network", "`network ls` lists the networks that exist."),
     Rule(r"No such image|pull access denied", "`images` lists the images here; `pull IMAGE` where a registry answers."),
+    Rule(r"node .* not found", "`node ls` lists the swarm's nodes (by ID or host name); `self` is this one."),
 )
 
 

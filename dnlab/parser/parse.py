@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
 from dnlab.errors import ParseError
-from dnlab.parser.grammar import COMMANDS, FORMS, MAGIC_OPTIONS, Command
+from dnlab.parser import values
+from dnlab.parser.grammar import COMMANDS, FORMS, MAGIC_OPTIONS, REFUSED, Command
 from dnlab.parser.lines import Line, split_cell
 
 MAX_FORM_WORDS = max(len(form) for form in FORMS)
@@ -39,6 +39,8 @@ class _Parser(argparse.ArgumentParser):
             if opt.choices:
                 kind["choices"] = opt.choices
             self.add_argument(*opt.flags, dest=opt.dest, help=opt.help, required=opt.required, **kind)
+            for old in opt.old_spellings:
+                self.add_argument(old, dest=opt.dest, help=argparse.SUPPRESS, **kind)
         for arg in command.args:
             nargs = argparse.REMAINDER if arg.nargs == "..." else arg.nargs
             self.add_argument(arg.dest, nargs=nargs, help=arg.help, choices=arg.choices or None, type=arg.type)
@@ -57,11 +59,13 @@ def parse_line(line: Line) -> Invocation:
     command, rest = find_command(line)
     parser = _Parser(command)
     try:
-        ns = parser.parse_args(rest)
+        ns, extra = parser.parse_known_args(rest)
     except argparse.ArgumentError as exc:
         if "--help" in rest:
             return Invocation(line, command, help=True)
         raise ParseError(line.number, _explain(str(exc), command)) from None
+    if extra and not ns._help:
+        raise ParseError(line.number, _unknown(extra[0], command))
     kwargs = {k: v for k, v in vars(ns).items() if k != "_help"}
     if ns._help:
         return Invocation(line, command, help=True)
@@ -76,6 +80,8 @@ def find_command(line: Line) -> tuple[Command, list[str]]:
         command = FORMS.get(tuple(words[:size]))
         if command:
             return command, words[size:]
+        if tuple(words[:size]) in REFUSED:
+            raise ParseError(line.number, REFUSED[tuple(words[:size])])
     nouns = sorted({form[0] for form in FORMS if len(form) > 1})
     if words[0] in nouns:
         family = {form[1:]: command for form, command in FORMS.items() if len(form) > 1 and form[0] == words[0]}
@@ -108,10 +114,16 @@ def help_text(command: Command | None = None) -> str:
             "\nswarm init, join and leave only ever run on a lab machine, never on your own engine.\n")
 
 
+def _unknown(word: str, command: Command) -> str:
+    """The first word argparse could not place: a flag the command lacks, or one argument too many."""
+    name = f"`{spoken(command)}`"
+    if word.startswith("-") and len(word) > 1:
+        return f"{name} has no flag {word.split('=')[0]} in dnlab (`{command.usage_name} --help` lists its flags)"
+    return f"'{word}' is one argument too many for {name} (`{command.usage_name} --help` shows what it takes)"
+
+
 def _explain(message: str, command: Command) -> str:
     name = f"`{spoken(command)}`"
-    if message.startswith("unrecognized arguments:"):
-        return f"unknown flag or extra argument '{message.split(': ', 1)[1]}' for {name}"
     if message.startswith("the following arguments are required:"):
         optional = {arg.dest for arg in command.args if arg.nargs == "..."}
         missing = [m for m in message.split(": ", 1)[1].split(", ") if m not in optional]
@@ -124,24 +136,61 @@ def _explain(message: str, command: Command) -> str:
 
 
 SHELLS = {"sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash"}
+PING_BOUNDS = ("-c", "-w")
 
 
 def _check(line: Line, command: Command, kwargs: dict[str, Any]) -> None:
     """Rules argparse cannot express, checked before anything runs."""
-    if command.key == "container.exec":
-        if not kwargs["cmd"]:
-            raise ParseError(line.number, "exec needs a command to run after the container name")
-        if len(kwargs["cmd"]) == 1 and kwargs["cmd"][0] in SHELLS:
-            raise ParseError(line.number, f"a notebook has no terminal for an interactive "
-                                 f"{kwargs['cmd'][0]}; put the command after it, like: "
-                                 f"exec {kwargs['container']} ping -c 3 NAME")
-    if command.key == "network.create":
-        _check_gateways(line, kwargs.get("subnet") or [], kwargs.get("gateway") or [])
+    try:
+        if command.key == "container.exec":
+            _check_exec(kwargs)
+        elif command.key in ("container.run", "container.create"):
+            values.attachments(kwargs["networks"], kwargs["aliases"], kwargs["ipv4_address"],
+                               kwargs["ipv6_address"], kwargs["mac_address"])
+            _check_never_ending(kwargs["command"], kwargs.get("detach", True), "run -d")
+        elif command.key == "network.create":
+            values.pools(kwargs["subnet"], kwargs["gateway"], kwargs["ip_range"], kwargs["aux_addresses"])
+        elif command.key == "container.start" and (kwargs["attach"] or kwargs["interactive"]):
+            if len(kwargs["names"]) > 1:
+                raise ValueError("start -a takes one container: start the others on lines of their own")
+            if not kwargs["attach"]:
+                raise ValueError(f"start -i needs -a as well: start -ai {kwargs['names'][0]} opens a terminal on it")
+        elif command.key == "swarm.init" and kwargs["subnet_size"]:
+            values.pool_mask_fits(kwargs["default_addr_pool"], kwargs["subnet_size"])
+        elif command.key in ("network.prune", "system.prune"):
+            values.prune_filters(kwargs["filters"])
+        elif command.key == "container.logs" and kwargs["follow"]:
+            raise ValueError("logs -f follows forever, and a notebook cell must end: `logs NAME` shows what "
+                             "is there now (run the cell again for more)")
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        raise ParseError(line.number, str(exc)) from None
 
 
-def _check_gateways(line: Line, subnets: list[str], gateways: list[str]) -> None:
-    if len(gateways) > len(subnets):
-        raise ParseError(line.number, "each --gateway needs a --subnet to belong to")
-    for subnet, gateway in zip(subnets, gateways):
-        if ipaddress.ip_address(gateway) not in ipaddress.ip_network(subnet):
-            raise ParseError(line.number, f"--gateway {gateway} is not inside --subnet {subnet}")
+def _check_exec(kwargs: dict[str, Any]) -> None:
+    cmd, name = kwargs["cmd"], kwargs["container"]
+    if not cmd:
+        raise ValueError("exec needs a command to run after the container name")
+    if opens_terminal(kwargs["interactive"], kwargs["tty"], cmd):
+        if kwargs["detach"]:
+            raise ValueError("exec -it opens a terminal and -d runs without one: give one of them")
+        return
+    if len(cmd) == 1 and cmd[0] in SHELLS:
+        raise ValueError(f"a shell with no terminal reads nothing and ends at once: exec -it {name} {cmd[0]} "
+                         f"opens one in the notebook, or run one command, like exec {name} ping -c 3 NAME")
+    _check_never_ending(cmd, kwargs["detach"], "exec -d")
+
+
+def opens_terminal(interactive: bool, tty: bool, cmd: list[str]) -> bool:
+    """``exec -it NAME sh``: a shell, interactive, opens a terminal; ``exec -it NAME ping -c 3 web`` ends by
+    itself, so it runs as without ``-it``, and its output is the result, as in the book."""
+    return interactive and tty and len(cmd) == 1 and cmd[0] in SHELLS
+
+
+def _check_never_ending(cmd: list[str], detached: bool, detach_hint: str) -> None:
+    """``ping HOST`` with no count never ends by itself, and a notebook cell must."""
+    if detached or not cmd or cmd[0].rsplit("/", 1)[-1] not in ("ping", "ping6"):
+        return
+    if not any(word.startswith(PING_BOUNDS) for word in cmd[1:]):
+        target = cmd[-1] if len(cmd) > 1 else "HOST"
+        raise ValueError(f"'{' '.join(cmd)}' never ends by itself, and a notebook cell must: "
+                         f"give it a count, like ping -c 3 {target} (or {detach_hint} to leave it running)")

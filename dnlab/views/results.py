@@ -267,3 +267,127 @@ class PluginInspect:
 
     def _repr_html_(self) -> str:
         return f"<b>plugin {html.escape(self.name)}</b>{_table_html(self.df)}"
+
+
+def _binary_size(size: float) -> str:
+    """go-units' BytesSize, as `node inspect --pretty` prints memory: ``1.954GiB``."""
+    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+    while size >= 1024 and len(units) > 1:
+        size, units = size / 1024, units[1:]
+    return f"{size:.4g}{units[0]}"
+
+
+def _capitalized(word: str) -> str:
+    """The CLI's way of printing a state: ``ready`` -> ``Ready``."""
+    return word[:1].upper() + word[1:]
+
+
+def _label_lines(labels: dict[str, str]) -> list[str]:
+    return [f" - {k}={v}" if v else f" - {k}" for k, v in sorted(labels.items())]
+
+
+def _go_time(text: str) -> str:
+    """An engine time as Go prints a time.Time: ``2026-11-27 20:13:28.587021839 +0000 UTC``."""
+    date, _, clock = text.rstrip("Z").partition("T")
+    whole, _, fraction = clock.partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{date} {whole}{'.' + fraction if fraction else ''} +0000 UTC"
+
+
+@dataclass
+class NodeInspect:
+    """Like `docker node inspect`: ``.df`` the node's role, availability, state, address, engine
+    version and labels; ``.attrs`` the raw JSON; with ``pretty`` it prints as ``--pretty`` does."""
+
+    attrs: Attrs
+    pretty: bool = False
+    self_id: str = ""
+    df: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.df = tables.node_summary_table(self.attrs)
+
+    @property
+    def hostname(self) -> str:
+        return (self.attrs.get("Description") or {}).get("Hostname", "")
+
+    @property
+    def role(self) -> str:
+        """``manager`` or ``worker``."""
+        return (self.attrs.get("Spec") or {}).get("Role", "")
+
+    @property
+    def availability(self) -> str:
+        """``active``, ``pause`` or ``drain``."""
+        return (self.attrs.get("Spec") or {}).get("Availability", "")
+
+    @property
+    def state(self) -> str:
+        """``ready``, ``down``, ``unknown`` or ``disconnected``."""
+        return (self.attrs.get("Status") or {}).get("State", "")
+
+    @property
+    def address(self) -> str:
+        return (self.attrs.get("Status") or {}).get("Addr", "")
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict((self.attrs.get("Spec") or {}).get("Labels") or {})
+
+    @property
+    def headline(self) -> str:
+        leader = " (the leader)" if (self.attrs.get("ManagerStatus") or {}).get("Leader") else ""
+        this = " (this node)" if self.attrs.get("ID") == self.self_id else ""
+        return (f"node {self.hostname}{this}: {self.role}{leader}, {self.availability}, {self.state}"
+                f"{', at ' + self.address if self.address else ''}")
+
+    def pretty_lines(self) -> list[str]:
+        """What `docker node inspect --pretty` prints (without its TLS part)."""
+        a = self.attrs
+        spec, description = a.get("Spec") or {}, a.get("Description") or {}
+        status, manager = a.get("Status") or {}, a.get("ManagerStatus")
+        platform, resources = description.get("Platform") or {}, description.get("Resources") or {}
+        engine = description.get("Engine") or {}
+
+        def row(label: str, value: object, indent: str = "") -> str:
+            return f"{indent}{label + ':':<{23 - len(indent)}} {value}"
+
+        lines = [row("ID", a["ID"])]
+        if spec.get("Name"):
+            lines.append(row("Name", spec["Name"]))
+        if spec.get("Labels"):
+            lines += ["Labels:", *_label_lines(spec["Labels"])]
+        lines += [row("Hostname", description.get("Hostname", "")), row("Joined at", _go_time(a.get("CreatedAt", ""))),
+                  "Status:", row("State", _capitalized(status.get("State", "")), " ")]
+        if status.get("Message"):
+            lines.append(row("Message", status["Message"], " "))
+        lines.append(row("Availability", _capitalized(spec.get("Availability", "")), " "))
+        if status.get("Addr"):
+            lines.append(row("Address", status["Addr"], " "))
+        if manager:
+            lines += ["Manager Status:", row("Address", manager.get("Addr", ""), " "),
+                      row("Raft Status", _capitalized(manager.get("Reachability", "")), " "),
+                      row("Leader", "Yes" if manager.get("Leader") else "No", " ")]
+        lines += ["Platform:", row("Operating System", platform.get("OS", ""), " "),
+                  row("Architecture", platform.get("Architecture", ""), " "),
+                  "Resources:", row("CPUs", int(resources.get("NanoCPUs", 0)) // 10**9, " "),
+                  row("Memory", _binary_size(resources.get("MemoryBytes", 0)), " ")]
+        plugins: dict[str, list[str]] = {}
+        for plugin in engine.get("Plugins") or []:
+            plugins.setdefault(plugin.get("Type", ""), []).append(plugin.get("Name", ""))
+        if plugins:
+            lines += ["Plugins:", *(row(kind, ", ".join(names), " ") for kind, names in sorted(plugins.items()))]
+        lines.append(row("Engine Version", engine.get("EngineVersion", "")))
+        if engine.get("Labels"):
+            lines += ["Engine Labels:", *_label_lines(engine["Labels"])]
+        return lines
+
+    def __repr__(self) -> str:
+        if self.pretty:
+            return "\n".join(self.pretty_lines())
+        return f"{self.headline}\n{_table_text(self.df)}"
+
+    def _repr_html_(self) -> str:
+        if self.pretty:
+            return f"<pre>{html.escape(repr(self))}</pre>"
+        return f"<b>{html.escape(self.headline)}</b>{_table_html(self.df)}"

@@ -17,9 +17,9 @@ def _ago(created: float) -> str:
     return f"{human_duration(time.time() - created)} ago"
 
 
-def networks_table(networks: list[Attrs]) -> pd.DataFrame:
-    """Like `docker network ls`, from ``client.api.networks()``."""
-    rows = sorted(({"NETWORK ID": short_id(n["Id"]), "NAME": n["Name"], "DRIVER": n["Driver"],
+def networks_table(networks: list[Attrs], full: bool = False) -> pd.DataFrame:
+    """Like `docker network ls`, from ``client.api.networks()`` (``full``: whole IDs, ``--no-trunc``)."""
+    rows = sorted(({"NETWORK ID": n["Id"] if full else short_id(n["Id"]), "NAME": n["Name"], "DRIVER": n["Driver"],
                     "SCOPE": n["Scope"]} for n in networks), key=lambda row: row["NAME"])
     return pd.DataFrame(rows, columns=["NETWORK ID", "NAME", "DRIVER", "SCOPE"]).set_index("NETWORK ID")
 
@@ -39,18 +39,19 @@ def format_ports(ports: list[Attrs]) -> str:
     return ", ".join(seen)
 
 
-def _command(container: Attrs) -> str:
+def _command(container: Attrs, full: bool = False) -> str:
     command = container.get("Command", "")
-    return '"' + (command if len(command) <= 20 else command[:19] + "\u2026") + '"'
+    return '"' + (command if full or len(command) <= 20 else command[:19] + "\u2026") + '"'
 
 
 def _names(container: Attrs) -> str:
     return ",".join(n.lstrip("/") for n in container.get("Names", []) if n.count("/") == 1)
 
 
-def containers_table(containers: list[Attrs]) -> pd.DataFrame:
-    """Like `docker ps`, from ``client.api.containers()`` (newest first, as the CLI shows them)."""
-    rows = [{"CONTAINER ID": short_id(c["Id"]), "IMAGE": c["Image"], "COMMAND": _command(c),
+def containers_table(containers: list[Attrs], full: bool = False) -> pd.DataFrame:
+    """Like `docker ps`, from ``client.api.containers()`` (newest first, as the CLI shows them;
+    ``full``: whole IDs and commands, ``--no-trunc``)."""
+    rows = [{"CONTAINER ID": c["Id"] if full else short_id(c["Id"]), "IMAGE": c["Image"], "COMMAND": _command(c, full),
              "CREATED": _ago(c["Created"]), "STATUS": c["Status"], "PORTS": format_ports(c.get("Ports") or []),
              "NAMES": _names(c)} for c in sorted(containers, key=lambda c: -c["Created"])]
     columns = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
@@ -164,10 +165,11 @@ def nodes_table(nodes: list[Attrs], self_id: str = "") -> pd.DataFrame:
 
 
 def format_service_ports(service: Attrs) -> str:
-    """The PORTS column of `service ls`: ``*:8080->80/tcp``."""
+    """The PORTS column of `service ls`: ``*:8080->80/tcp``, the routing mesh's (ingress) ports only,
+    as the CLI lists them (a port published in host mode is the task's machine's, not the service's)."""
     ports = (service.get("Endpoint") or {}).get("Ports") or []
     return ", ".join(f"*:{p['PublishedPort']}->{p['TargetPort']}/{p.get('Protocol', 'tcp')}"
-                     for p in ports if p.get("PublishedPort"))
+                     for p in ports if p.get("PublishedPort") and p.get("PublishMode", "ingress") == "ingress")
 
 
 def services_table(services: list[Attrs], tasks: list[Attrs] | None = None) -> pd.DataFrame:
@@ -273,3 +275,22 @@ def plugin_summary_table(plugin: Attrs) -> pd.DataFrame:
         ("Documentation", config.get("Documentation", "")),
     ]
     return pd.DataFrame(rows, columns=["SETTING", "VALUE"])
+
+
+def node_labels(labels: dict[str, str] | None) -> str:
+    """A node's labels as the CLI lists them: ``zone=a, ssd`` (a label without a value is its key)."""
+    return ", ".join(f"{k}={v}" if v else k for k, v in sorted((labels or {}).items()))
+
+
+def node_summary_table(node: Attrs) -> pd.DataFrame:
+    """A node's essentials from ``docker node inspect``, one row, in `node ls`'s words: its role,
+    availability, state, address, manager status, engine version and labels (the node's own, ``Spec.Labels``)."""
+    spec, description = node.get("Spec") or {}, node.get("Description") or {}
+    status, manager = node.get("Status") or {}, node.get("ManagerStatus") or {}
+    row = {"HOSTNAME": description.get("Hostname", ""), "NODE ID": node["ID"],
+           "ROLE": _title(spec.get("Role", "")), "AVAILABILITY": _title(spec.get("Availability", "")),
+           "STATE": _title(status.get("State", "")), "ADDRESS": status.get("Addr", ""),
+           "MANAGER STATUS": "Leader" if manager.get("Leader") else _title(manager.get("Reachability", "")),
+           "ENGINE VERSION": (description.get("Engine") or {}).get("EngineVersion", ""),
+           "LABELS": node_labels(spec.get("Labels"))}
+    return pd.DataFrame([row], columns=list(row))

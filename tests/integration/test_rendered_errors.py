@@ -68,12 +68,22 @@ LOCAL = [
     ok("ok-run-published-port", "%%dnet\nrun -d -p 127.0.0.1:18080:80 --name re-web nginx:latest"),
     ok("ok-exec-ping", "%%dnet\nexec re-a ping -c 1 re-b"),
     ok("ok-line-magic", "%dnet ps"),
+    ok("ok-exec-it-shell", "%dnet exec -it re-c /bin/sh"),  # no page here: one line, and nothing runs
+    ok("ok-exec-it-ran-nothing", "import docker\nassert not docker.from_env().api.inspect_container('re-c')['ExecIDs']"),
+    ok("ok-docs-template", "%dnet inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' re-a"),
 
     # the cell does not parse: nothing runs
     short("parse-unknown-flag-line-2", "%%dnet\nps\nrun --bogus alpine:latest", "line 2", "--bogus"),
     short("parse-bad-subnet", "%%dnet\nnetwork create re-bad --subnet 10.213.58.0/33",
           "line 1", "10.213.58.0/33", "subnet"),
     short("parse-missing-argument", "%%dnet\nnetwork ls\nnetwork create", "line 2", "network create", "name"),
+    short("parse-shell-operator", "%%dnet\nexec re-a ping -c 1 re-b && echo ok", "line 1", "&&", "sh -c"),
+    short("parse-never-ending-ping", "%dnet exec re-a ping re-b", "line 1", "never ends", "-c 3"),
+    short("parse-logs-follow", "%dnet logs -f re-a", "line 1", "logs -f", "notebook cell must end"),
+    short("parse-docs-placeholder", "%dnet swarm join --token <TOKEN> 10.0.0.1:2377", "<TOKEN>", "placeholder"),
+    short("parse-network-twice", "%dnet run -d --network re-net --network re-net alpine:latest", "given twice"),
+    short("template-beyond", "%dnet inspect -f '{{printf \"%s\" .Name}}' re-a", "line 1", "printf", ".attrs"),
+    short("template-no-field", "%dnet inspect -f '{{.Nope}}' re-a", "line 1", ".Nope", "fields at that level"),
 
     # the engine refuses
     short("engine-name-in-use", "%%dnet\nrun -d -t --name re-a alpine:latest", "line 1", "re-a", "in use"),
@@ -259,6 +269,21 @@ def shown(cell) -> tuple[list[str], list[str], list[str]]:
             stderr_lines += ANSI.sub("", output.text).splitlines()
     keep = lambda lines: [line for line in lines if line.strip()]  # noqa: E731
     return keep(error_lines), keep(stderr_lines), names
+
+
+def test_exec_it_without_a_page_says_in_one_line_how_to_open_the_shell(rendered):
+    outputs = rendered["cells"]["ok-exec-it-shell"].outputs
+    [shown] = [o for o in outputs if o.output_type == "execute_result"]
+    assert shown.data["text/plain"] == ("exec -it re-c /bin/sh: an interactive shell opens here when this notebook "
+                                        "runs in JupyterLab (nothing ran); from a terminal: "
+                                        "python -m dnlab exec -it re-c /bin/sh")
+    assert "application/vnd.jupyter.widget-view+json" in shown.data
+
+
+def test_a_line_magics_go_template_reaches_the_template_as_written(rendered):
+    """IPython would expand ``{{...}}`` in a line magic to ``{...}``; the template must see its braces."""
+    [shown] = [o for o in rendered["cells"]["ok-docs-template"].outputs if o.output_type == "execute_result"]
+    assert re.fullmatch(r"10\.213\.57\.\d+", shown.data["text/plain"]), shown.data["text/plain"]
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.name)

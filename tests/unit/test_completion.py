@@ -42,11 +42,11 @@ def test_second_words_follow_a_noun(complete):
 
 def test_flags_come_from_the_command_table(complete):
     assert complete("%%dnet\nrun -d --ne") == ["--network", "--network-alias"]
-    assert complete("%%dnet\nps -") == ["--all", "--help", "-a"]
+    assert complete("%%dnet\nps --") == ["--all", "--filter", "--format", "--help", "--no-trunc", "--quiet"]
     assert "--subnet" in complete("%%dnet\nnetwork create --")
     assert "--subnet" not in complete("%%dnet\nnetwork connect --")
-    assert complete("%%dnet\nexec -") == ["--env", "--help", "--interactive", "--tty", "--workdir",
-                                          "-e", "-i", "-t", "-w"]
+    assert complete("%%dnet\nexec -") == ["--detach", "--env", "--help", "--interactive", "--tty", "--workdir",
+                                          "-d", "-e", "-i", "-t", "-w"]
 
 
 def test_words_after_the_image_belong_to_the_container_not_to_run(complete):
@@ -62,7 +62,7 @@ def test_without_an_engine_names_are_simply_not_offered(complete):
 def test_the_line_under_the_cursor_is_completed(complete):
     cell = "%%dnet\nnetwork create n1\nrun -d --ne\nps -a"
     assert complete(cell, cell.index("--ne") + 4) == ["--network", "--network-alias"]
-    assert complete(cell, cell.index("ps") + 1) == ["panel", "plugin", "ps", "pull"]
+    assert complete(cell, cell.index("ps") + 1) == ["panel", "plugin", "port", "ps", "pull"]
     continued = "%%dnet\nrun -d \\\n  --na"
     assert complete(continued) == ["--name"]
 
@@ -97,7 +97,8 @@ def test_loading_twice_registers_one_matcher(complete):
 
 
 def test_swarm_commands_and_their_choices(complete):
-    assert set(complete("%%dnet\nservice ")) == {"create", "inspect", "logs", "ls", "list", "ps", "rm", "remove"}
+    assert set(complete("%%dnet\nservice ")) == {"create", "inspect", "logs", "ls", "list", "ps", "rm", "remove",
+                                                 "scale", "update"}
     assert complete("%%dnet\nswarm join-token ") == ["manager", "worker"]
     assert complete("%%dnet\nservice create --endpoint-mode ") == ["dnsrr", "vip"]
     assert complete("%%dnet\nservice create --endpoint-mode d") == ["dnsrr"]

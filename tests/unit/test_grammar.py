@@ -11,15 +11,25 @@ SAMPLE_VALUES = {"subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "ip_range": "10
                  "environment": "A=1", "tail": "5", "timeout": "3", "dns": "10.9.0.53",
                  "replicas": "2", "endpoint_mode": "dnsrr", "env": "A=1", "constraints": "node.role==worker",
                  "join_token": "SWMTKN-1-x", "networks": "overlaynet", "advertise_addr": "10.210.0.2",
-                 "alias": "mesh"}
+                 "alias": "mesh", "ipv6_address": "fd00::5", "mac_address": "02:42:ac:11:00:05",
+                 "expose": "80", "extra_hosts": "db:10.9.0.9", "working_dir": "/tmp", "volumes": "data:/data",
+                 "cap_add": "NET_ADMIN", "labels": "tier=web", "filters": "label=tier", "format": "{{.Name}}",
+                 "aux_addresses": "router=10.9.0.9", "scope": "local", "driver_opt": "a=b",
+                 "publish_add": "8080:80", "publish_rm": "80", "update_delay": "10s", "data_path_port": "7777",
+                 "default_addr_pool": "10.20.0.0/16", "subnet_size": "24"}
 SAMPLE_ARGS = {"image": "alpine:latest", "command": "", "cmd": "true", "names": "x", "name": "x",
                "network": "n", "container": "c", "reference": "alpine:latest", "args": "sleep 60",
-               "remote_addr": "10.210.0.2:2377", "count": "2", "role": "worker", "service": "web", "directory": "plugin-dir"}
+               "remote_addr": "10.210.0.2:2377", "count": "2", "role": "worker", "service": "web", "directory": "plugin-dir", "port": "80",
+               "services": "web=2"}
 
 
 def sample_line(command, extra: str = "") -> str:
     args = " ".join(SAMPLE_ARGS[a.dest] for a in command.args)
-    with_gateway = " --subnet 10.9.0.0/24" if "--gateway" in extra else ""
+    with_gateway = " --subnet 10.9.0.0/24" if extra.startswith(("--gateway", "--ip-range", "--aux-address")) else ""
+    if command.key in ("container.run", "container.create") and extra.startswith(("--ip", "--network-alias")):
+        with_gateway = " --network net1"  # --ip, --ip6 and --network-alias belong to a user-defined network
+    if command.key == "container.start" and extra.startswith(("-i", "--interactive")):
+        with_gateway = " -a"  # start -i goes with -a
     required = "".join(f" {o.flags[-1]} {SAMPLE_VALUES[o.dest]}" for o in command.options
                        if o.required and not any(extra.startswith(f) for f in o.flags))
     return f"{command.forms[0]} {extra}{with_gateway}{required} {args}".strip()
@@ -39,7 +49,7 @@ def test_every_form_of_a_command_parses_to_it(command):
         assert inv.command is command
 
 
-@pytest.mark.parametrize("command, opt", [(c, o) for c in COMMANDS for o in c.options],
+@pytest.mark.parametrize("command, opt", [(c, o) for c in COMMANDS for o in c.options if o.dest != "follow"],
                          ids=lambda x: getattr(x, "key", None) or x.flags[-1])
 def test_every_flag_spelling_becomes_its_keyword(command, opt):
     for flag in opt.flags:

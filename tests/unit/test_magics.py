@@ -79,7 +79,8 @@ def test_line_magic_on_a_machine_runs_the_command_there(dnet, monkeypatch):
     monkeypatch.setattr(magics, "on_machine", lambda machine: Lab("t").on(machine))
     monkeypatch.setattr(magics, "execute", lambda lab, inv: ran.append((lab.machine, inv.kwargs)))
     magic.dnet("--on machine2 swarm join --token SWMTKN-1-abc 10.210.0.2")
-    assert ran == [("machine2", {"join_token": "SWMTKN-1-abc", "remote_addr": "10.210.0.2"})]
+    assert ran == [("machine2", {"join_token": "SWMTKN-1-abc", "advertise_addr": None, "listen_addr": None,
+                                 "remote_addr": "10.210.0.2"})]
     magic.dnet("--on machine1 exec c sh -c 'echo a  b'")
     assert ran[-1][1]["cmd"] == ["sh", "-c", "echo a  b"]
     assert dnlab.current().machine is None  # --on never changes the current lab
