@@ -58,6 +58,12 @@ class Notebook:
         """Select the cell (a click on its prompt) and press Shift+Enter: it is queued or running."""
         cell = self.cell(index)
         cell.locator(".jp-InputArea-prompt").click()
+        # Shift+Enter runs the cell only once it is the active one and the notebook has the keyboard (in
+        # command mode); just after the page loads, JupyterLab may still be moving the focus around.
+        expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
+        expect(self.page.locator(".jp-NotebookPanel .jp-Notebook")).to_have_class(re.compile(r"\bjp-mod-commandMode\b"))
+        self.page.wait_for_function("document.querySelector('.jp-NotebookPanel .jp-Notebook')"
+                                    ".contains(document.activeElement)")
         self.page.keyboard.press("Shift+Enter")
         expect(cell.locator(".jp-InputArea-prompt")).not_to_have_text("[ ]:", timeout=10_000)
 

@@ -96,6 +96,7 @@ def own_environment(account: pwd.struct_passwd) -> Path | None:
     return venv if can_run.returncode == 0 else None
 
 
+@pytest.mark.installs  # where the tests' environment is out of the learner's reach, it makes its own
 def test_as_a_learner_in_the_docker_group() -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root to make and become the learner account `dnlabtest`")
