@@ -7,17 +7,20 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from dnlab import images as catalogue
+from dnlab.images import bundle
 from dnlab.cleanup import cleanup as remove
 from dnlab.commands import execute
 from dnlab.commands.shell import attach_starter, attach_tty, starter
 from dnlab.doctor import doctor as check
 from dnlab.engine import connect, daemon
 from dnlab.engine.explain import learner_error
+from dnlab.engine.facts import human_size
 from dnlab.engine.report import report
 from dnlab.host import has_ipvs
 from dnlab.lab import current
@@ -34,6 +37,12 @@ def engine(args: argparse.Namespace) -> str:
 
 def images(args: argparse.Namespace) -> str:
     client = connect()
+    if args.save:
+        saved = bundle.save(client, Path(args.save))
+        return f"dnlab: wrote {len(saved)} course images to {args.save} ({human_size(Path(args.save).stat().st_size)})"
+    if args.load:
+        loaded = bundle.load(client, Path(args.load))
+        return "\n".join(map(str, loaded)) + f"\ndnlab: a course image removed later comes back from {args.load}"
     if not args.list_only:
         catalogue.prepare(client, everything=True)
     return catalogue.report(client).to_string(index=False)
@@ -84,7 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
                      "if none answers (root on Debian/Ubuntu); stop: stop the one dnlab started")
     eng.set_defaults(run=engine)
     img = sub.add_parser("images", help="prepare the course's images (local, pulled, or built offline)")
-    img.add_argument("--list-only", action="store_true", help="only show the catalogue")
+    how = img.add_mutually_exclusive_group()
+    how.add_argument("--list-only", action="store_true", help="only show the catalogue")
+    how.add_argument("--save", metavar="FILE", help="prepare every course image and write them all to FILE, "
+                     "an offline classroom bundle")
+    how.add_argument("--load", metavar="FILE", help="bring the course images in bundle FILE onto this engine "
+                     "(no registry, root or Debian tools needed)")
     img.set_defaults(run=images)
     doc = sub.add_parser("doctor", help="is this machine ready for the course? (prepares the images)")
     doc.set_defaults(run=doctor)

@@ -70,6 +70,28 @@ def load_archive(client: docker.DockerClient, archive: Path) -> None:
         raise ImageError(f"The engine could not load {archive}: {exc.explanation or exc}") from None
 
 
+def image_from_bundle(bundle: Path, reference: str, out: Path) -> bool:
+    """Write to ``out`` a `docker load` archive of ``reference`` alone, taken from the multi-image archive
+    ``bundle`` (so loading it tags nothing else); False when the bundle does not hold ``reference``."""
+    try:
+        with tarfile.open(bundle) as source:
+            manifest = json.load(source.extractfile("manifest.json"))
+            entry = next((e for e in manifest if reference in (e.get("RepoTags") or [])), None)
+            if entry is None:
+                return False
+            with tarfile.open(out, "w") as archive:
+                _add_bytes(archive, "manifest.json", json.dumps([{**entry, "RepoTags": [reference]}]).encode())
+                for name in [entry["Config"], *entry["Layers"]]:
+                    member = source.getmember(name)
+                    archive.addfile(member, source.extractfile(member))
+    except OSError as exc:
+        raise ImageError(f"The bundle {bundle} cannot be read: {exc.strerror or exc}.") from None
+    except (KeyError, tarfile.TarError, json.JSONDecodeError):
+        raise ImageError(f"The bundle {bundle} cannot be read: it is not an archive `dnlab images --save` wrote.",
+                         "Write it again with `dnlab images --save FILE`.") from None
+    return True
+
+
 def _sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as data:

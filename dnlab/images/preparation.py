@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +20,7 @@ from tqdm.notebook import tqdm as notebook_tqdm
 
 from dnlab.errors import ImageError
 from dnlab.images import store
-from dnlab.images.archive import CREATED_BY, load_archive
+from dnlab.images.archive import CREATED_BY, image_from_bundle, load_archive
 from dnlab.images.build import build_archive, cached_archive, recipe_key
 from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, find
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
@@ -38,7 +40,7 @@ class Prepared:
     """How one course image was made present, and what it really is."""
 
     reference: str
-    how: str  # "local", "pulled", "built" or "imported from cache"
+    how: str  # "local", "pulled", "built", "imported from cache" or "loaded from bundle"
     substitute: bool
     title: str
     version: str
@@ -120,6 +122,9 @@ def make_present(client: docker.DockerClient, image: CatalogueImage, registry: R
     if not image.own and registry.answers(reference):
         with contextlib.suppress(ImageError):
             return describe(reference, pull(client, reference, progress), "pulled")
+    loaded = from_bundle(client, image, progress)
+    if loaded is not None:
+        return loaded
     archive = cached_archive(image)
     if archive.exists():
         try:
@@ -132,6 +137,20 @@ def make_present(client: docker.DockerClient, image: CatalogueImage, registry: R
     with step(f"{reference}: {what} {image.substitute.title}", progress) as phase:
         load_archive(client, build_archive(image, phase))
     return describe(reference, client.api.inspect_image(reference), "built")
+
+
+def from_bundle(client: docker.DockerClient, image: CatalogueImage, progress: bool) -> Prepared | None:
+    """``image`` from the classroom bundle last loaded (``dnlab images --load``), if it holds it."""
+    bundle = store.bundle()
+    if bundle is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="dnlab-bundle-") as scratch:
+        single = Path(scratch) / "image.tar"
+        if not image_from_bundle(bundle, image.reference, single):
+            return None
+        with step(f"{image.reference}: loading from the classroom bundle", progress):
+            load_archive(client, single)
+    return describe(image.reference, client.api.inspect_image(image.reference), "loaded from bundle")
 
 
 def registry_mode() -> str:

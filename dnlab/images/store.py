@@ -1,4 +1,4 @@
-"""Where dnlab keeps built images between runs, and its record of the images it pulled."""
+"""Where dnlab keeps built images between runs, its record of the images it pulled, and the bundle it loaded."""
 from __future__ import annotations
 
 import json
@@ -31,11 +31,26 @@ def record_pull(engine_id: str, image_id: str) -> None:
     state = _read_state()
     pulled = state.setdefault("pulled", {})
     pulled[engine_id] = sorted({*pulled.get(engine_id, []), image_id})
+    _write_state(state)
+
+
+def _write_state(state: dict) -> None:
     path = state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as out:
         json.dump(state, out, indent=1)
     os.replace(out.name, path)
+
+
+def remember_bundle(path: Path) -> None:
+    """Remember the classroom bundle last loaded (``dnlab images --load``), to restore images from."""
+    _write_state({**_read_state(), "bundle": str(path)})
+
+
+def bundle() -> Path | None:
+    """The classroom bundle last loaded, if it is still there (a USB stick may have gone)."""
+    path = _read_state().get("bundle")
+    return Path(path) if path and Path(path).is_file() else None
 
 
 def _read_state() -> dict:
