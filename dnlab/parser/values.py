@@ -160,21 +160,14 @@ PRUNE_FILTERS = ("label", "until")
 
 
 def prune_filters(pairs: list[tuple[str, str]] | None) -> tuple[tuple[str, ...], float | None]:
-    """A prune's ``--filter label=K=V`` and ``--filter until=24h``: the labels, and the age in seconds."""
+    """A prune's ``--filter label=K=V`` and ``--filter until=24h`` (a Go duration): the labels, and the age in
+    seconds."""
     found = filters(pairs) or {}
     unknown = [key for key in found if key not in PRUNE_FILTERS]
     if unknown:
         raise ValueError(f"prune --filter {unknown[0]}=... is not one dnlab knows: it takes label= and until=")
     until = found.get("until", [])
-    return tuple(found.get("label", [])), duration(until[-1]) if until else None
-
-
-def duration(text: str) -> float:
-    """``until=24h``, ``10m30s``: a Go duration, in seconds."""
-    parts = re.findall(r"(\d+(?:\.\d+)?)(h|m|s)", text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f"until={text} is not a duration (write it like 24h, 90m or 30s)")
-    return sum(float(number) * {"h": 3600, "m": 60, "s": 1}[unit] for number, unit in parts)
+    return tuple(found.get("label", [])), go_duration(until[-1]) / 1e9 if until else None
 
 
 @dataclass(frozen=True)
