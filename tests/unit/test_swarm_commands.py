@@ -118,10 +118,10 @@ def test_node_ls():
 
 
 def test_swarm_init_default_addr_pools():
-    assert kwargs("swarm init --default-addr-pool 30.30.0.0/16 --default-addr-pool 40.40.0.0/16 "
+    assert kwargs("swarm init --default-addr-pool 10.30.0.0/16 --default-addr-pool 10.40.0.0/16 "
                   "--default-addr-pool-mask-length 26") == {
         "advertise_addr": None, "listen_addr": None, "data_path_port": None,
-        "default_addr_pool": ["30.30.0.0/16", "40.40.0.0/16"], "subnet_size": 26}
+        "default_addr_pool": ["10.30.0.0/16", "10.40.0.0/16"], "subnet_size": 26}
 
 
 @pytest.mark.parametrize("line", [
@@ -527,8 +527,8 @@ def test_listen_address_defaults_like_the_cli():
     ("swarm init --data-path-port x", "--data-path-port: 'x' is not a port from 1024 to 49151"),
     ("swarm init --data-path-port 80", "--data-path-port: '80' is not a port from 1024 to 49151"),
     ("swarm init --data-path-port=70000", "--data-path-port: '70000' is not a port from 1024 to 49151"),
-    ("swarm init --default-addr-pool 30.30.0.0", "--default-addr-pool: '30.30.0.0' has no prefix length"),
-    ("swarm init --default-addr-pool 30.30.0.1/16", "did you mean 30.30.0.0/16?"),
+    ("swarm init --default-addr-pool 10.30.0.0", "--default-addr-pool: '10.30.0.0' has no prefix length"),
+    ("swarm init --default-addr-pool 10.30.0.1/16", "did you mean 10.30.0.0/16?"),
     ("swarm init --default-addr-pool-mask-length 30", "--default-addr-pool-mask-length: '30' is not a prefix length"),
     ("swarm init --default-addr-pool-mask-length x", "'x' is not a prefix length from 1 to 29"),
 ])
@@ -557,12 +557,12 @@ class _SwarmClient:
 def test_swarm_init_gives_docker_py_the_pools_and_ports(monkeypatch):
     monkeypatch.setattr(swarm, "on_lab_machine", lambda lab: None)
     lab = type("_SwarmLab", (), {"client": _SwarmClient()})()
-    swarm.init(lab, **kwargs("swarm init --default-addr-pool 30.30.0.0/16 --default-addr-pool 40.40.0.0/16 "
+    swarm.init(lab, **kwargs("swarm init --default-addr-pool 10.30.0.0/16 --default-addr-pool 10.40.0.0/16 "
                              "--default-addr-pool-mask-length 26 --data-path-port 7777"))
     swarm.init(lab, **kwargs("swarm init --data-path-port 0"))
     assert lab.client.inits == [
         {"advertise_addr": None, "listen_addr": "0.0.0.0:2377", "data_path_port": 7777,
-         "default_addr_pool": ["30.30.0.0/16", "40.40.0.0/16"], "subnet_size": 26},
+         "default_addr_pool": ["10.30.0.0/16", "10.40.0.0/16"], "subnet_size": 26},
         {"advertise_addr": None, "listen_addr": "0.0.0.0:2377", "data_path_port": None,  # 0: the engine's 4789
          "default_addr_pool": None, "subnet_size": None}]
 
