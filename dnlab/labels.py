@@ -17,6 +17,11 @@ def lab_labels(lab: str, session: str, role: str = "exercise") -> dict[str, str]
     return {COURSE_KEY: COURSE, LAB: lab, SESSION: session, ROLE: role}
 
 
+def build_labels() -> dict[str, str]:
+    """The labels of the scratch containers and images of an image build, so a clean-up finds any left over."""
+    return lab_labels("images", "build", role="builder")
+
+
 def lab_filter(lab: str | None = None) -> dict[str, list[str]]:
     """A docker-py ``filters`` dict matching dnlab's resources, of one lab or of all."""
     return {"label": [f"{LAB}={lab}" if lab else LAB]}

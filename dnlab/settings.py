@@ -16,6 +16,7 @@ DOCKER_CERT_PATH = "DOCKER_CERT_PATH"
 REGISTRY = "DNLAB_REGISTRY"
 DEBIAN_MIRROR = "DNLAB_DEBIAN_MIRROR"
 CACHE = "DNLAB_CACHE"
+BUILD = "DNLAB_BUILD"
 ENGINE_DIR = "DNLAB_ENGINE_DIR"
 MACHINES = "DNLAB_MACHINES"
 MACHINES_DIR = "DNLAB_MACHINES_DIR"
@@ -33,6 +34,8 @@ class Settings:
     registry: str
     """``DNLAB_REGISTRY``: ``auto`` (pull where a registry answers) or ``off``."""
     debian_mirror: str | None
+    build: str
+    """``DNLAB_BUILD``: where Debian images are built: ``auto``, ``host`` (mmdebstrap here) or ``engine``."""
     cache_root: Path
     state_root: Path
     engine_dir: Path
@@ -59,6 +62,7 @@ def settings() -> Settings:
         docker_cert_path=Path(env.get(DOCKER_CERT_PATH) or home / ".docker"),
         registry=env.get(REGISTRY, "auto").strip().lower() or "auto",
         debian_mirror=env.get(DEBIAN_MIRROR) or None,
+        build=env.get(BUILD, "auto").strip().lower() or "auto",
         cache_root=Path(cache),
         state_root=Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / "dnlab",
         engine_dir=Path(env.get(ENGINE_DIR, "/var/lib/dnlab/engine")),

@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,10 @@ def stop() -> str:
 
 
 def _require_root_on_debian(reason: EngineUnavailable) -> None:
+    if os.geteuid() != 0 and Path("/etc/debian_version").exists():
+        dnlab = Path(sys.prefix) / "bin" / "dnlab"
+        raise EngineUnavailable(reason.message, f"Starting the engine needs root: run once, as root, `{dnlab} engine start`"
+                                " (or `sudo systemctl start docker` where Docker is installed).")
     if os.geteuid() != 0 or not Path("/etc/debian_version").exists():
         raise EngineUnavailable(
             reason.message,

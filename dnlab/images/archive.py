@@ -59,6 +59,18 @@ def write_image_archive(rootfs: Path, config: dict[str, Any], reference: str, ou
         archive.add(rootfs, layer_name)
 
 
+def load_rootfs(client: docker.DockerClient, rootfs: Path, reference: str, labels: dict[str, str],
+                debian_arch: str) -> str:
+    """Load ``rootfs`` as a one-layer image tagged ``reference`` (a scratch image dnlab uses and removes)."""
+    config = {"architecture": GO_ARCHITECTURES.get(debian_arch, debian_arch), "os": "linux",
+              "config": {"Env": ["PATH=/usr/sbin:/usr/bin"], "Labels": labels}}
+    archive = rootfs.with_name(f"{rootfs.stem}-image.tar")
+    write_image_archive(rootfs, config, reference, archive)
+    load_archive(client, archive)
+    archive.unlink()
+    return client.api.inspect_image(reference)["Id"]
+
+
 def load_archive(client: docker.DockerClient, archive: Path) -> None:
     """Like `docker load -i ARCHIVE`."""
     try:

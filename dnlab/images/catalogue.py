@@ -32,8 +32,9 @@ class Link:
 class Substitute:
     """How to build an offline stand-in for a course image from Debian packages.
 
-    ``base`` is ``"busybox"`` (one static busybox binary and its applet links) or
-    ``"debian"`` (a Debian ``suite`` root filesystem from mmdebstrap with ``packages``).
+    ``base`` is ``"busybox"`` (one static busybox binary and its applet links),
+    ``"debian"`` (a Debian ``suite`` root filesystem from mmdebstrap with ``packages``), or
+    ``"bootstrap"`` (``packages`` and the required ones, installed from .debs without mmdebstrap).
     ``remove`` lists paths deleted once the packages are installed (Debian only).
     For dnlab's own images (``CatalogueImage.own``) this is the recipe of the image itself.
     """
@@ -161,6 +162,21 @@ MESH_ROOTFS = CatalogueImage(
     everyday=False,
     own=True,
 )
+
+BUILDER = CatalogueImage(
+    reference="dnlab/builder:bookworm",
+    used_for="building the Debian images inside the engine, for an account that cannot run mmdebstrap here",
+    substitute=Substitute(
+        base="bootstrap",
+        title="dnlab build container: Debian bookworm with mmdebstrap",
+        packages=("apt", "mmdebstrap", "mount", "gpgv", "debian-archive-keyring"),
+        version_of="mmdebstrap",
+        cmd=("mmdebstrap", "--help"),
+    ),
+    everyday=False,
+    own=True,
+)
+"""Not a course image (so not in ``CATALOGUE``): the tool that builds them where the host cannot."""
 
 CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX, POSTGRES, NODE, MESH_ROOTFS)
 EVERYDAY: tuple[CatalogueImage, ...] = tuple(image for image in CATALOGUE if image.everyday)

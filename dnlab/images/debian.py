@@ -15,6 +15,7 @@ from dnlab.images.apt_sources import debian_mirror_lines
 from dnlab.images.catalogue import Substitute
 from dnlab.images.packages import debian_architecture, installed_version, package_url
 from dnlab.images.store import cache_dir
+from dnlab.settings import BUILD
 
 MMDEBSTRAP_OPTIONS = (
     "--variant=apt",
@@ -84,9 +85,16 @@ def run_mmdebstrap(command: list[str], log: Path, on_phase: Callable[[str], None
                 on_phase(line[3:].split(":", 1)[0].strip()[:60])
     if process.returncode != 0:
         log.write_text("".join(tail))
-        errors = [line.strip() for line in tail if line.startswith("E: ")] or [f"exit code {process.returncode}"]
-        fix = "" if os.geteuid() == 0 else "mmdebstrap needs root or user namespaces: try as root. "
-        raise ImageError(f"mmdebstrap failed: {errors[-1]}", f"{fix}Its log: {log}")
+        fix = "" if os.geteuid() == 0 else f"mmdebstrap needs root here: unset {BUILD} to build in the engine instead. "
+        raise ImageError(f"mmdebstrap failed: {complaint(list(tail)) or f'exit code {process.returncode}'}",
+                         f"{fix}Its log: {log}")
+
+
+def complaint(lines: list[str]) -> str:
+    """mmdebstrap's most telling ``E:`` line: the first but its closing "mmdebstrap failed to run"."""
+    errors = [line[3:].strip() for line in lines if line.startswith("E: ")]
+    telling = [error for error in errors if error != "mmdebstrap failed to run"]
+    return (telling or errors or [""])[0]
 
 
 def dpkg_status(rootfs: Path) -> str:

@@ -5,12 +5,25 @@ import platform
 import subprocess
 from urllib.parse import quote
 
+import docker
+
 from dnlab.errors import ImageError
+
+ENGINE_ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "armhf", "ppc64le": "ppc64el",
+                        "s390x": "s390x", "i686": "i386", "riscv64": "riscv64"}
 
 
 def debian_architecture() -> str:
     """This machine's Debian architecture name (``amd64``, ``arm64`` ...)."""
     return run_tool(["dpkg", "--print-architecture"]).strip()
+
+
+def engine_architecture(client: docker.DockerClient) -> str:
+    """The Debian architecture name of the engine's machine (it may not be this one)."""
+    machine = client.info().get("Architecture", "")
+    if machine not in ENGINE_ARCHITECTURES:
+        raise ImageError(f"The engine runs on {machine or 'an unknown machine'}, for which Debian has no build here.")
+    return ENGINE_ARCHITECTURES[machine]
 
 
 def host_distribution() -> tuple[str, str]:

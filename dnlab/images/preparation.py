@@ -21,7 +21,7 @@ from tqdm.notebook import tqdm as notebook_tqdm
 from dnlab.errors import ImageError
 from dnlab.images import store
 from dnlab.images.archive import CREATED_BY, image_from_bundle, load_archive
-from dnlab.images.build import build_archive, cached_archive, recipe_key
+from dnlab.images.build import build_archive, cached_archive, how_built, recipe_key
 from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, find
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
 from dnlab.engine.facts import human_size, short_id
@@ -40,7 +40,7 @@ class Prepared:
     """How one course image was made present, and what it really is."""
 
     reference: str
-    how: str  # "local", "pulled", "built", "imported from cache" or "loaded from bundle"
+    how: str  # "local", "pulled", "built ..." (and where), "imported from cache" or "loaded from bundle"
     substitute: bool
     title: str
     version: str
@@ -135,8 +135,8 @@ def make_present(client: docker.DockerClient, image: CatalogueImage, registry: R
             archive.unlink()
     what = "building" if image.own else "building offline substitute:"
     with step(f"{reference}: {what} {image.substitute.title}", progress) as phase:
-        load_archive(client, build_archive(image, phase))
-    return describe(reference, client.api.inspect_image(reference), "built")
+        load_archive(client, build_archive(client, image, phase))
+    return describe(reference, client.api.inspect_image(reference), how_built(image))
 
 
 def from_bundle(client: docker.DockerClient, image: CatalogueImage, progress: bool) -> Prepared | None:

@@ -16,6 +16,11 @@ def cache_dir() -> Path:
     return path
 
 
+def debs_dir() -> Path:
+    """Where the .debs that builds in the engine use are kept between builds: the cache root, plus ``debs``."""
+    return settings().cache_root / "debs"
+
+
 def state_file() -> Path:
     """The record of pulled images: ``$XDG_STATE_HOME/dnlab`` or ``~/.local/state/dnlab``, ``images.json``."""
     return settings().state_root / "images.json"

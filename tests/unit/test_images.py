@@ -17,7 +17,7 @@ from docker.errors import ImageNotFound
 from dnlab.errors import ImageError
 from dnlab.images import apt_sources, debian, preparation, store
 from dnlab.images.archive import CREATED_BY, image_config, write_image_archive
-from dnlab.images.build import BUILDERS, cached_archive, recipe_key, stale_archives
+from dnlab.images.build import BASES, cached_archive, recipe_key, stale_archives
 from dnlab.images.busybox import write_busybox_tar
 from dnlab.images.catalogue import ALPINE, CATALOGUE, EVERYDAY, NGINX, NODE, POSTGRES, Substitute, find
 
@@ -89,7 +89,7 @@ def test_only_the_quick_images_are_everyday_and_only_the_node_and_plugin_rootfs_
 @pytest.mark.parametrize("image", CATALOGUE, ids=lambda image: image.reference)
 def test_every_substitute_can_be_built_and_says_what_it_is(image) -> None:
     substitute = image.substitute
-    assert substitute.base in BUILDERS
+    assert substitute.base in BASES
     assert substitute.version_of in substitute.packages
     assert substitute.title and (substitute.cmd or substitute.entrypoint) and image.used_for
 
@@ -420,7 +420,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     built: list[str] = []
 
-    def build(image, on_phase):
+    def build(client, image, on_phase):
         built.append(image.reference)
         cached_archive(image).write_bytes(b"archive")
         return cached_archive(image)
@@ -452,7 +452,7 @@ def test_registry_off_builds_without_contacting_a_registry(offline, monkeypatch)
     monkeypatch.setenv("DNLAB_REGISTRY", "off")
     api = FakeAPI(registry=True)
     statuses = preparation.prepare(fake_client(api), progress=False)
-    assert [(s.how, s.substitute, s.version) for s in statuses] == [("built", True, "1.0")] * 2
+    assert [(s.how.split()[0], s.substitute, s.version) for s in statuses] == [("built", True, "1.0")] * 2
     assert "distribution" not in api.calls and "pull" not in api.calls
     assert offline == ["alpine:latest", "nginx:latest"]
 
@@ -468,7 +468,7 @@ def test_a_silent_registry_is_checked_once_then_substitutes_are_built(offline, m
     monkeypatch.delenv("DNLAB_REGISTRY", raising=False)
     api = FakeAPI(registry=False)
     statuses = preparation.prepare(fake_client(api), progress=False)
-    assert [status.how for status in statuses] == ["built", "built"]
+    assert [status.how.split()[0] for status in statuses] == ["built", "built"]
     assert api.calls.count("distribution") == 1 and "pull" not in api.calls
 
 
@@ -513,13 +513,17 @@ def test_prepare_without_refs_prepares_only_the_everyday_images(offline, monkeyp
     assert offline == ["alpine:latest", "nginx:latest"]
 
 
-def test_everything_prepares_every_catalogue_image(offline, monkeypatch) -> None:
+@pytest.mark.parametrize("way, said", [("host", "built on this host with mmdebstrap"),
+                                       ("engine", "built in the engine, by mmdebstrap in a dnlab/builder:bookworm container")])
+def test_everything_prepares_every_catalogue_image_and_says_where_it_was_built(offline, monkeypatch, way, said) -> None:
     monkeypatch.setenv("DNLAB_REGISTRY", "off")
+    monkeypatch.setenv("DNLAB_BUILD", way)
     statuses = preparation.prepare(fake_client(FakeAPI()), progress=False, everything=True)
     assert [status.reference for status in statuses] == [image.reference for image in CATALOGUE]
     node = statuses[3]
-    assert node.own and not node.substitute and node.how == "built"
-    assert str(node).startswith("dnlab/node:latest: built, dnlab's own: dnlab lab machine")
+    assert node.own and not node.substitute and node.how == said
+    assert str(node).startswith(f"dnlab/node:latest: {said}, dnlab's own: dnlab lab machine")
+    assert statuses[0].how == "built on this host"  # alpine's busybox
 
 
 def test_named_images_are_prepared_even_when_not_everyday(offline, monkeypatch) -> None:
@@ -532,7 +536,7 @@ def test_dnlabs_own_image_is_never_pulled(offline, monkeypatch) -> None:
     monkeypatch.setenv("DNLAB_REGISTRY", "auto")
     api = FakeAPI(registry=True)
     (status,) = preparation.prepare(fake_client(api), ["dnlab/node"], progress=False)
-    assert status.how == "built" and "pull" not in api.calls and "distribution" not in api.calls
+    assert status.how.startswith("built") and "pull" not in api.calls and "distribution" not in api.calls
 
 
 def test_the_node_image_is_owned(offline, monkeypatch) -> None:
@@ -549,7 +553,7 @@ def test_an_image_built_from_an_older_recipe_is_rebuilt_and_the_old_one_removed(
     old = attrs_of("old node", own_image_labels(NODE.reference, "t", "1", "s") | {RECIPE: "0123456789abcdef"})
     api.store[NODE.reference] = old
     (status,) = preparation.prepare(fake_client(api), [NODE.reference], progress=False)
-    assert status.how == "built" and offline == [NODE.reference]
+    assert status.how.startswith("built") and offline == [NODE.reference]
     assert f"remove_image {old['Id']}" in api.calls
 
 
@@ -580,3 +584,25 @@ def test_step_lines_show_the_duration(capsys) -> None:
         phase("downloading")
     last_line = capsys.readouterr().err.split("\r")[-1].strip()
     assert last_line.startswith("nginx:latest: building") and last_line.endswith(" 0 s")
+
+
+@pytest.mark.parametrize("setting, euid, said", [
+    ("", 0, "built on this host with mmdebstrap (as root)"),
+    ("", 1000, "built in the engine, by mmdebstrap in a dnlab/builder:bookworm container (this account is not root"),
+    ("engine", 0, "built in the engine, by mmdebstrap in a dnlab/builder:bookworm container (DNLAB_BUILD=engine)"),
+])
+def test_where_debian_images_are_built_is_said_in_one_line(monkeypatch, setting, euid, said) -> None:
+    from dnlab.images.build import build_way_line
+
+    monkeypatch.setenv("DNLAB_BUILD", setting)
+    monkeypatch.setattr("os.geteuid", lambda: euid)
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    assert build_way_line().startswith(f"dnlab: Debian images are {said}")
+
+
+def test_an_unknown_build_way_is_refused_with_the_choices(monkeypatch) -> None:
+    from dnlab.images.build import build_way_line
+
+    monkeypatch.setenv("DNLAB_BUILD", "laptop")
+    with pytest.raises(ImageError, match="DNLAB_BUILD=laptop"):
+        build_way_line()
