@@ -15,6 +15,8 @@ from dnlab.plugins.catalogue import CataloguePlugin
 
 MADE_FILES = ("config.json", "driver.py")
 SPECIAL = (tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE)  # the plugin's runtime makes /dev itself
+TAR_FILTER = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
+"""Python 3.11.4 and later check each member ("tar" filter); Debian 12's 3.11.2 has no filters."""
 
 
 def plugin_directory(lab: Lab, plugin: CataloguePlugin, progress: bool = False) -> Path:
@@ -52,7 +54,7 @@ def export_filesystem(lab: Lab, image: str, into: Path) -> None:
     try:
         stream = client.api.export(container["Id"])
         with tarfile.open(fileobj=_Reader(stream), mode="r|") as tar:
-            tar.extractall(into, members=(m for m in tar if m.type not in SPECIAL), filter="tar")
+            tar.extractall(into, members=(m for m in tar if m.type not in SPECIAL), **TAR_FILTER)
     finally:
         client.api.remove_container(container["Id"], force=True)
 

@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -28,8 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import dnlab
+from tests.learners import VENV, course_copy
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = os.environ.get("DNLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -38,9 +36,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
 STARTUP_SECONDS = 300  # scripts/lab may first have to install the Python environment
 VIEWPORT = {"width": 1500, "height": 1000}
-# The environment these tests run in (scripts/test's), which the copy uses; outside one, the copy makes
-# its own .venv the way a fresh clone does.
-VENV = Path(sys.prefix) if sys.prefix != sys.base_prefix else None
 OPEN_LINE = re.compile(r"^dnlab: open (?P<url>https?://\S+)$", re.M)  # what scripts/lab prints
 os.environ.setdefault("DNLAB_REGISTRY", "off")  # tests never contact a registry
 
@@ -84,14 +79,6 @@ class JupyterLab:
         return _tail(self.log, lines)
 
 
-def _strip_outputs(notebook: Path) -> None:
-    nb = json.loads(notebook.read_text())
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    notebook.write_text(json.dumps(nb, indent=1))
-
-
 def _descendants(pid: int) -> list[int]:
     """The processes below ``pid`` (kernels run in sessions of their own, outside its group)."""
     children: dict[int, list[int]] = {}
@@ -125,32 +112,6 @@ def stop(process: subprocess.Popen) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-
-
-def course_copy(dest: Path, venv: Path | None = VENV) -> Path:
-    """The course in ``dest`` as a learner's clone has it: the files of this working tree that git does
-    not ignore (tracked, and new ones not added yet), or without git everything but .git, .venv and
-    caches; the notebooks' outputs stripped."""
-    try:
-        listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others",
-                                 "--exclude-standard"], capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        shutil.copytree(REPO, dest, symlinks=True, ignore=shutil.ignore_patterns(
-            ".git", ".venv", "__pycache__", ".ipynb_checkpoints", ".pytest_cache", "*.egg-info", "artifacts"))
-    else:
-        for name in sorted(set(os.fsdecode(n) for n in listed.split(b"\0") if n)):
-            source, target = REPO / name, dest / name
-            if source.is_symlink() or source.is_file():  # a file deleted from the working tree is left out
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target, follow_symlinks=False)
-    for notebook in (dest / "notebooks").glob("*.ipynb"):
-        _strip_outputs(notebook)
-    stamp = venv / ".dnlab-installed" if venv else None
-    if stamp and stamp.exists() and (dest / "pyproject.toml").stat().st_mtime > stamp.stat().st_mtime:
-        # setup.sh reinstalls when pyproject.toml is newer than the environment's stamp: in the copy that
-        # would point the shared environment's editable install at a directory about to be removed.
-        os.utime(dest / "pyproject.toml", (stamp.stat().st_atime, stamp.stat().st_mtime))
-    return dest
 
 
 def lab_environment(state: Path, home: str, venv: Path | None = VENV) -> dict[str, str]:

@@ -9,11 +9,8 @@ their clone, from the system's python3, as on a newcomer's machine.
 """
 from __future__ import annotations
 
-import grp
 import os
-import pwd
 import shutil
-import subprocess
 import tempfile
 import urllib.error
 import urllib.request
@@ -22,11 +19,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import VENV, JupyterLab, course_copy, lab_environment, start_lab, stop
+from tests.learners import LEARNER, course_copy, learner, own_environment
+
+from .conftest import JupyterLab, lab_environment, start_lab, stop
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]
 
-LEARNER = "dnlabtest"
 LANDING = "/lab/tree/00-start-here.ipynb"
 
 
@@ -63,37 +61,6 @@ def test_as_root(tmp_path: Path) -> None:
         check_serving(server, as_root=True)
     finally:
         stop(server.process)
-
-
-def learner() -> pwd.struct_passwd:
-    """``dnlabtest``, in the docker group (the engine's socket's), made if missing."""
-    try:
-        docker = grp.getgrnam("docker")
-    except KeyError:
-        pytest.skip("no docker group here (`getent group docker`): a learner cannot reach the engine without root")
-    try:
-        account = pwd.getpwnam(LEARNER)
-    except KeyError:
-        subprocess.run(["useradd", "-m", "-G", "docker", LEARNER], check=True)
-        account = pwd.getpwnam(LEARNER)
-    if docker.gr_gid not in os.getgrouplist(LEARNER, account.pw_gid):
-        subprocess.run(["usermod", "-a", "-G", "docker", LEARNER], check=True)
-    return account
-
-
-def own_environment(account: pwd.struct_passwd) -> Path | None:
-    """These tests' environment, or DNLAB_TEST_USER_VENV, when the learner can run it; else None, and
-    `./scripts/lab` makes the learner's own `.venv` in their clone, as on a newcomer's machine."""
-    venv = Path(os.environ.get("DNLAB_TEST_USER_VENV") or VENV or "")
-    if not str(venv):
-        return None
-    try:
-        can_run = subprocess.run([str(venv / "bin" / "python"), "-c", "import dnlab, jupyterlab"], capture_output=True,
-                                 cwd="/", user=account.pw_uid, group=account.pw_gid,
-                                 extra_groups=os.getgrouplist(LEARNER, account.pw_gid))
-    except OSError:
-        return None
-    return venv if can_run.returncode == 0 else None
 
 
 @pytest.mark.installs  # where the tests' environment is out of the learner's reach, it makes its own

@@ -27,9 +27,10 @@ def snapshot(api: docker.APIClient) -> dict[str, list[str]]:
     }
 
 
-def start_sidecar(api: docker.APIClient, socket_dir: Path, name: str) -> None:
+def start_sidecar(api: docker.APIClient, socket_dir: Path, name: str, group: int | None = None) -> None:
     """A Docker-in-Docker engine with its API on ``socket_dir/docker.sock``, the directory mounted at the
-    same path inside (as the pod's shared volume is), plain --privileged where it works."""
+    same path inside (as the pod's shared volume is), plain --privileged where it works; its socket
+    belongs to ``group`` when given (a learner's), as dockerd's ``--group`` makes it."""
     storage = [{"Type": "volume", "Target": "/var/lib/docker", "VolumeOptions": {"Labels": SIDECAR_LABELS}}]
     for extra in ({"privileged": True}, SECURE_ENOUGH):
         host_config = api.create_host_config(binds={str(socket_dir): {"bind": str(socket_dir), "mode": "rw"}},
@@ -37,7 +38,7 @@ def start_sidecar(api: docker.APIClient, socket_dir: Path, name: str) -> None:
         host_config.update({"Mounts": storage, **({} if "privileged" in extra else UNMASKED)})
         container = api.create_container(NODE_IMAGE, name=name, labels=SIDECAR_LABELS, host_config=host_config,
                                          environment={"DNLAB_NODE_SOCKET_DIR": str(socket_dir)},
-                                         command=["--ip-forward=false"])
+                                         command=["--ip-forward=false", *(["--group", str(group)] if group else [])])
         try:
             api.start(container)
             return
