@@ -19,7 +19,7 @@ import docker
 from dnlab.errors import ImageError
 from dnlab.images import debian_archive
 from dnlab.images.apt_sources import debian_mirror_lines
-from dnlab.images.archive import load_rootfs
+from dnlab.images.archive import load_rootfs, tar_entry
 from dnlab.images.builder import create_build_container
 from dnlab.images.catalogue import Substitute
 from dnlab.images.packages import package_url
@@ -75,18 +75,18 @@ def write_stage_one(debs: list[Path], out: Path) -> None:
                 tar.addfile(member, data)
 
         for top in MERGED:
-            add(_entry(f"usr/{top}", tarfile.DIRTYPE, 0o755, now))
-            add(_entry(top, tarfile.SYMTYPE, 0o777, now, link=f"usr/{top}"))
+            add(tar_entry(f"usr/{top}", tarfile.DIRTYPE, 0o755, now))
+            add(tar_entry(top, tarfile.SYMTYPE, 0o777, now, link=f"usr/{top}"))
         for directory in ("var", "var/lib", "var/lib/dpkg", "var/lib/dpkg/info", "var/lib/dpkg/updates",
                           "var/cache", DEBS):
-            add(_entry(directory, tarfile.DIRTYPE, 0o755, now))
+            add(tar_entry(directory, tarfile.DIRTYPE, 0o755, now))
         for name in ("var/lib/dpkg/status", "var/lib/dpkg/available"):
-            add(_entry(name, tarfile.REGTYPE, 0o644, now))
+            add(tar_entry(name, tarfile.REGTYPE, 0o644, now))
         for deb in debs:
             with deb.open("rb") as raw:
                 for member, data in deb_files(raw, deb.name):
                     add(member, data)
-        add(_entry("usr/bin/sh", tarfile.SYMTYPE, 0o777, now, link="dash"))
+        add(tar_entry("usr/bin/sh", tarfile.SYMTYPE, 0o777, now, link="dash"))
         for deb in debs:
             tar.add(deb, f"{DEBS}/{deb.name}")
 
@@ -143,9 +143,3 @@ def _ar_member(raw: BinaryIO, prefix: str, name: str) -> bytes:
             return body
     raise ImageError(f"{name} has no {prefix}.")
 
-
-def _entry(name: str, kind: bytes, mode: int, mtime: int, link: str = "") -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
-    info.type, info.mode, info.mtime, info.linkname = kind, mode, mtime, link
-    info.uname = info.gname = "root"
-    return info

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from dnlab.errors import ImageError
+from dnlab.images.archive import tar_entry
 from dnlab.images.catalogue import Substitute
 from dnlab.images.packages import debian_architecture, host_distribution, package_url, run_tool
 
@@ -54,20 +55,14 @@ def write_busybox_tar(binary: Path, applets: list[str], substitute: Substitute, 
     parents = {str(parent) for path in paths for parent in PurePosixPath(path).parents if str(parent) != "."}
     with tarfile.open(out, "w", format=tarfile.GNU_FORMAT) as tar:
         for directory in sorted(parents | BASE_DIRECTORIES.keys()):
-            tar.addfile(_entry(directory, tarfile.DIRTYPE, BASE_DIRECTORIES.get(directory, 0o755), now))
+            tar.addfile(tar_entry(directory, tarfile.DIRTYPE, BASE_DIRECTORIES.get(directory, 0o755), now))
         with binary.open("rb") as data:
-            tar.addfile(_entry("bin/busybox", tarfile.REGTYPE, 0o755, now, size=binary.stat().st_size), data)
+            tar.addfile(tar_entry("bin/busybox", tarfile.REGTYPE, 0o755, now, size=binary.stat().st_size), data)
         for applet in sorted(set(applets) - {"bin/busybox"}):
-            tar.addfile(_entry(applet, tarfile.SYMTYPE, 0o777, now, link="/bin/busybox"))
+            tar.addfile(tar_entry(applet, tarfile.SYMTYPE, 0o777, now, link="/bin/busybox"))
         for file in substitute.files:
             content = file.content.encode()
-            tar.addfile(_entry(file.path, tarfile.REGTYPE, file.mode, now, size=len(content)), io.BytesIO(content))
+            tar.addfile(tar_entry(file.path, tarfile.REGTYPE, file.mode, now, size=len(content)), io.BytesIO(content))
         for link in substitute.links:
-            tar.addfile(_entry(link.path, tarfile.SYMTYPE, 0o777, now, link=link.target))
+            tar.addfile(tar_entry(link.path, tarfile.SYMTYPE, 0o777, now, link=link.target))
 
-
-def _entry(name: str, kind: bytes, mode: int, mtime: int, size: int = 0, link: str = "") -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
-    info.type, info.mode, info.mtime, info.size, info.linkname = kind, mode, mtime, size, link
-    info.uname = info.gname = "root"
-    return info
