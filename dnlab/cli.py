@@ -45,7 +45,8 @@ def images(args: argparse.Namespace) -> str:
         return "\n".join(map(str, loaded)) + f"\ndnlab: a course image removed later comes back from {args.load}"
     if not args.list_only:
         catalogue.prepare(client, everything=True)
-    return f"{catalogue.report(client).to_string(index=False)}\n{catalogue.build_way_line()}"
+    return (f"{catalogue.report(client).to_string(index=False)}\n{catalogue.build_way_line()}\n"
+            f"{catalogue.machines_line()}")
 
 
 def cleanup(args: argparse.Namespace) -> str:

@@ -13,6 +13,7 @@ DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 
 DOCKER_HOST = "DOCKER_HOST"
 DOCKER_CERT_PATH = "DOCKER_CERT_PATH"
+DOCKER_CONTEXT = "DOCKER_CONTEXT"
 REGISTRY = "DNLAB_REGISTRY"
 DEBIAN_MIRROR = "DNLAB_DEBIAN_MIRROR"
 CACHE = "DNLAB_CACHE"
@@ -22,6 +23,7 @@ MACHINES = "DNLAB_MACHINES"
 MACHINES_DIR = "DNLAB_MACHINES_DIR"
 UNDERLAY_SUBNET = "DNLAB_UNDERLAY_SUBNET"
 REAL_PARENT = "DNLAB_REAL_PARENT"
+NODE_ENGINE = "DNLAB_NODE_ENGINE"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Settings:
     docker_host: str | None
     """``DOCKER_HOST``: the engine to reach (None: the default socket)."""
     docker_cert_path: Path
+    docker_context: str | None
+    """``DOCKER_CONTEXT``: the docker CLI context to use when DOCKER_HOST is unset (None: the CLI's current one)."""
     registry: str
     """``DNLAB_REGISTRY``: ``auto`` (pull where a registry answers) or ``off``."""
     debian_mirror: str | None
@@ -46,6 +50,8 @@ class Settings:
     real_parent: str | None
     """``DNLAB_REAL_PARENT``: a real network card the learner allows as a macvlan parent."""
     on_binder: bool
+    node_engine: str | None
+    """``DNLAB_NODE_ENGINE``: the Docker version lab machines run (``20.10``, ``26`` or ``28``; None: the default)."""
 
     @property
     def engine_url(self) -> str:
@@ -60,6 +66,7 @@ def settings() -> Settings:
     return Settings(
         docker_host=env.get(DOCKER_HOST) or None,
         docker_cert_path=Path(env.get(DOCKER_CERT_PATH) or home / ".docker"),
+        docker_context=env.get(DOCKER_CONTEXT) or None,
         registry=env.get(REGISTRY, "auto").strip().lower() or "auto",
         debian_mirror=env.get(DEBIAN_MIRROR) or None,
         build=env.get(BUILD, "auto").strip().lower() or "auto",
@@ -71,6 +78,7 @@ def settings() -> Settings:
         underlay_subnet=env.get(UNDERLAY_SUBNET, "10.210.0.0/24"),
         real_parent=env.get(REAL_PARENT) or None,
         on_binder="BINDER_SERVICE_HOST" in env or "BINDER_REQUEST" in env,
+        node_engine=env.get(NODE_ENGINE, "").strip().lower() or None,
     )
 
 

@@ -14,6 +14,9 @@ from dnlab.settings import DEBIAN_MIRROR, settings
 
 APT_DIR = Path("/etc/apt")
 MIRROR_VARIABLE = DEBIAN_MIRROR
+DEBIAN_SUITES = ("bullseye", "bookworm", "trixie", "forky", "sid", "unstable")
+ROLLING = ("sid", "unstable")
+"""Suites without -updates or -security companions."""
 ONE_LINE = re.compile(r"^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s*(.*)$")
 
 
@@ -60,8 +63,22 @@ def machine_sources(apt_dir: Path = APT_DIR) -> list[AptSource]:
 
 
 def mirror_lines(suite: str, sources: list[AptSource]) -> list[str]:
-    """``deb URI SUITE main`` lines for ``suite`` and its -updates and -security suites."""
-    wanted = {suite, f"{suite}-updates", f"{suite}-security"}
+    """``deb URI SUITE main`` lines for ``suite`` and its -updates and -security suites.
+
+    A suite the machine's sources do not name (trixie or sid on a bookworm machine) is read from
+    the same mirrors as the machine's own Debian suite, under the other name.
+    """
+    lines = _lines_for(suite, sources)
+    if not lines:
+        own = next((s.suite for s in sources if s.suite in DEBIAN_SUITES and "main" in s.components), None)
+        renamed = [AptSource(s.uri, suite + s.suite.removeprefix(own), s.components)
+                   for s in sources if own and s.suite.split("-")[0] == own]
+        lines = _lines_for(suite, renamed)
+    return lines
+
+
+def _lines_for(suite: str, sources: list[AptSource]) -> list[str]:
+    wanted = {suite} if suite in ROLLING else {suite, f"{suite}-updates", f"{suite}-security"}
     lines = [f"deb {s.uri} {s.suite} main" for s in sources if s.suite in wanted and "main" in s.components]
     return list(dict.fromkeys(lines))
 

@@ -34,7 +34,7 @@ from dnlab.settings import BUILD, settings
 BASES = ("busybox", "debian", "bootstrap")
 BUILD_WAYS = ("auto", "host", "engine")
 BUILDER_OPTIONS: dict[str, tuple[str, ...]] = {"debian": MMDEBSTRAP_OPTIONS}
-LATER_FIELDS = ("entrypoint", "remove")
+LATER_FIELDS = ("entrypoint", "remove", "promised_version", "apt_options")
 """Substitute fields added after the first images were cached: left out of the key while empty."""
 WAYS = {"host": "built on this host with mmdebstrap",
         "engine": f"built in the engine, by mmdebstrap in a {BUILDER.reference} container"}
@@ -100,6 +100,7 @@ def build_archive(client: docker.DockerClient, image: CatalogueImage, on_phase: 
     with tempfile.TemporaryDirectory(dir=archive.parent, prefix="build-") as work:
         rootfs = Path(work) / "rootfs.tar"
         version, source, architecture = build_rootfs(client, substitute, rootfs, on_phase)
+        keep_promise(image, version)
         on_phase("writing the image archive")
         make_labels = own_image_labels if image.own else image_labels
         labels = {**make_labels(image.reference, substitute.title, version, source), RECIPE: recipe_key(substitute)}
@@ -109,6 +110,15 @@ def build_archive(client: docker.DockerClient, image: CatalogueImage, on_phase: 
     for stale in stale_archives(image):
         stale.unlink(missing_ok=True)
     return archive
+
+
+def keep_promise(image: CatalogueImage, version: str) -> None:
+    """Refuse an image whose tag would lie: ``dnlab/node:26`` must hold docker.io 26.x."""
+    promised = image.substitute.promised_version
+    if promised and not version.startswith(f"{promised}."):
+        raise ImageError(f"{image.reference} promises {image.substitute.version_of} {promised}, but Debian "
+                         f"{image.substitute.suite} now has {version}, so dnlab did not label it.",
+                         "Choose another engine with DNLAB_NODE_ENGINE, or update dnlab (its catalogue names them).")
 
 
 def build_rootfs(client: docker.DockerClient, substitute: Substitute, out: Path,

@@ -21,7 +21,7 @@ from dnlab.errors import ImageError
 from dnlab.images import debian_archive
 from dnlab.images.apt_sources import debian_mirror_lines
 from dnlab.images.catalogue import Substitute
-from dnlab.images.debian import MMDEBSTRAP_OPTIONS, complaint, customize_hooks, dpkg_status
+from dnlab.images.debian import complaint, customize_hooks, dpkg_status, mmdebstrap_options
 from dnlab.images.packages import installed_version, package_url
 from dnlab.images.store import debs_dir
 from dnlab.labels import build_labels
@@ -44,8 +44,7 @@ def build_in_engine(client: docker.DockerClient, builder: str, substitute: Subst
     debs = debian_archive.download(packages, debs_dir(), on_phase)
     local = f"deb [trusted=yes] copy:///{debian_archive.REPOSITORY} ./"
     real_sources = f'printf %s {shlex.quote(SOURCES_SEPARATOR.join(mirrors) + chr(10))} > "$1"/etc/apt/sources.list'
-    command = ["mmdebstrap", *MMDEBSTRAP_OPTIONS, f"--include={','.join(substitute.packages)}",
-               *customize_hooks(substitute), f"--customize-hook={real_sources}", substitute.suite, INSIDE, local]
+    command = ["mmdebstrap", *mmdebstrap_options(substitute), *customize_hooks(substitute), f"--customize-hook={real_sources}", substitute.suite, INSIDE, local]
     api = client.api
     container = create_build_container(api, builder, command, **MOUNTS_ALLOWED)
     try:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dnlab.errors import ImageError
 from dnlab.images.entrypoints import NODE_ENTRYPOINT, POSTGRES_ENTRYPOINT
+from dnlab.settings import NODE_ENGINE, settings
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -52,6 +54,10 @@ class Substitute:
     stop_signal: str = ""
     entrypoint: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
+    promised_version: str = ""
+    """The version the image's tag promises (``26`` for ``dnlab/node:26``): a build of another fails."""
+    apt_options: tuple[str, ...] = ()
+    """Extra apt options for mmdebstrap (``--aptopt``), as a suite of this mirror needs."""
 
 
 @dataclass(frozen=True)
@@ -133,21 +139,58 @@ POSTGRES = CatalogueImage(
     everyday=False,
 )
 
-NODE = CatalogueImage(
-    reference="dnlab/node:latest",
-    used_for="lab machines: a Docker engine in a container, for swarms of several hosts",
-    substitute=Substitute(
-        base="debian",
-        title="dnlab lab machine: Debian bookworm with docker.io",
-        packages=("docker.io", "apparmor", "mount", "iproute2", "iptables", "iputils-ping", "procps", "ca-certificates"),
-        version_of="docker.io",
-        entrypoint=("/usr/local/bin/dnlab-node",),
-        cmd=(),
-        files=(File("usr/local/bin/dnlab-node", NODE_ENTRYPOINT, 0o755),),
-    ),
-    everyday=False,
-    own=True,
+NODE_PACKAGES = ("docker.io", "apparmor", "mount", "util-linux", "iproute2", "iptables", "iputils-ping", "procps",
+                 "ca-certificates")
+"""A lab machine's packages: its engine and what the entrypoint needs (``mount`` and ``util-linux``, which
+newer suites no longer pull in, to remount /sys and the cgroups)."""
+
+
+@dataclass(frozen=True)
+class NodeEngine:
+    """A Docker engine that Debian packages: the ``suite`` it comes from and the ``version`` its tag promises."""
+
+    version: str
+    suite: str
+    debian: str
+    extra_packages: tuple[str, ...] = ()
+    apt_options: tuple[str, ...] = ()
+
+
+NODE_ENGINES: tuple[NodeEngine, ...] = (
+    NodeEngine("20.10", "bookworm", "Debian 12"),
+    NodeEngine("26", "trixie", "Debian 13", extra_packages=("docker-cli",)),
+    NodeEngine("28", "sid", "Debian sid", extra_packages=("docker-cli",),
+               apt_options=('Acquire::Check-Valid-Until "false"',)),  # this mirror's sid Release is past its date
 )
+"""The engines lab machines can run; ``DNLAB_NODE_ENGINE`` chooses one by its version."""
+DEFAULT_NODE_ENGINE = "20.10"
+"""Debian 12's engine, the one CI has verified the whole course on; trixie's 26 is next (DNLAB_NODE_ENGINE=26)."""
+
+
+def node_image(engine: NodeEngine) -> CatalogueImage:
+    """The lab-machine image of ``engine``: ``dnlab/node:VERSION``, built from its Debian suite."""
+    return CatalogueImage(
+        reference=f"dnlab/node:{engine.version}",
+        used_for=f"lab machines with Docker {engine.version} ({engine.debian}): an engine in a container, "
+                 "for swarms of several hosts",
+        substitute=Substitute(
+            base="debian",
+            title=f"dnlab lab machine: Debian {engine.suite} with docker.io",
+            packages=(*NODE_PACKAGES, *engine.extra_packages),
+            version_of="docker.io",
+            suite=engine.suite,
+            entrypoint=("/usr/local/bin/dnlab-node",),
+            cmd=(),
+            files=(File("usr/local/bin/dnlab-node", NODE_ENTRYPOINT, 0o755),),
+            promised_version=engine.version,
+            apt_options=engine.apt_options,
+        ),
+        everyday=False,
+        own=True,
+    )
+
+
+NODES: tuple[CatalogueImage, ...] = tuple(node_image(engine) for engine in NODE_ENGINES)
 
 MESH_ROOTFS = CatalogueImage(
     reference="dnlab/mesh-rootfs:latest",
@@ -178,16 +221,40 @@ BUILDER = CatalogueImage(
 )
 """Not a course image (so not in ``CATALOGUE``): the tool that builds them where the host cannot."""
 
-CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX, POSTGRES, NODE, MESH_ROOTFS)
+CATALOGUE: tuple[CatalogueImage, ...] = (ALPINE, NGINX, POSTGRES, *NODES, MESH_ROOTFS)
 EVERYDAY: tuple[CatalogueImage, ...] = tuple(image for image in CATALOGUE if image.everyday)
+
+
+def chosen_node_engine() -> NodeEngine:
+    """The engine lab machines run: ``DNLAB_NODE_ENGINE``'s, else the current stable Debian's."""
+    wanted = settings().node_engine or DEFAULT_NODE_ENGINE
+    for engine in NODE_ENGINES:
+        if wanted in (engine.version, engine.suite):
+            return engine
+    known = ", ".join(engine.version for engine in NODE_ENGINES)
+    raise ImageError(f"{NODE_ENGINE}={wanted} is not an engine dnlab builds lab machines from.",
+                     f"Set it to one of: {known} (or unset it for {DEFAULT_NODE_ENGINE}).")
+
+
+def chosen_node() -> CatalogueImage:
+    """The lab-machine image in use: ``dnlab/node:20.10`` unless ``DNLAB_NODE_ENGINE`` chooses another."""
+    return NODES[NODE_ENGINES.index(chosen_node_engine())]
+
+
+def course(engine: NodeEngine | None = None) -> tuple[CatalogueImage, ...]:
+    """The images the course runs: the catalogue with one lab-machine image, ``engine``'s or the chosen one."""
+    node = NODES[NODE_ENGINES.index(engine)] if engine else chosen_node()
+    return tuple(image for image in CATALOGUE if image not in NODES or image is node)
 
 
 def find(reference: str) -> CatalogueImage | None:
     """The catalogue entry for ``reference``, or None when the course does not use that image.
 
     Spelled as `docker pull` accepts it: ``nginx``, ``nginx:latest`` and
-    ``docker.io/library/nginx:latest`` all find ``nginx:latest``.
+    ``docker.io/library/nginx:latest`` all find ``nginx:latest``; ``dnlab/node`` finds the chosen lab machine.
     """
     name = reference.removeprefix("docker.io/").removeprefix("library/")
     wanted = name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest"
+    if wanted == "dnlab/node:latest":
+        return chosen_node()
     return next((image for image in CATALOGUE if image.reference == wanted), None)

@@ -36,8 +36,7 @@ def build_debian_rootfs(substitute: Substitute, out: Path, on_phase: Callable[[s
     mirrors = debian_mirror_lines(substitute.suite)
     command = [
         ensure_mmdebstrap(on_phase),
-        *MMDEBSTRAP_OPTIONS,
-        f"--include={','.join(substitute.packages)}",
+        *mmdebstrap_options(substitute),
         *customize_hooks(substitute),
         substitute.suite,
         str(out),
@@ -46,6 +45,12 @@ def build_debian_rootfs(substitute: Substitute, out: Path, on_phase: Callable[[s
     run_mmdebstrap(command, cache_dir() / "mmdebstrap.log", on_phase)
     version = installed_version(dpkg_status(out), substitute.version_of)
     return version, package_url("debian", substitute.suite, substitute.version_of, version, debian_architecture())
+
+
+def mmdebstrap_options(substitute: Substitute) -> list[str]:
+    """mmdebstrap's options for ``substitute``: the common ones, its apt options and its packages."""
+    return [*MMDEBSTRAP_OPTIONS, *(f"--aptopt={option}" for option in substitute.apt_options),
+            f"--include={','.join(substitute.packages)}"]
 
 
 def ensure_mmdebstrap(on_phase: Callable[[str], None]) -> str:

@@ -22,7 +22,7 @@ from dnlab.errors import ImageError
 from dnlab.images import store
 from dnlab.images.archive import CREATED_BY, image_from_bundle, load_archive
 from dnlab.images.build import build_archive, cached_archive, how_built, recipe_key
-from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, find
+from dnlab.images.catalogue import CATALOGUE, EVERYDAY, CatalogueImage, course, find
 from dnlab.images.describe import TITLE, VERSION, inspect_or_none, labels_of, source_of
 from dnlab.engine.facts import human_size, short_id
 from dnlab.labels import OWN_IMAGE, RECIPE, SUBSTITUTE_FOR
@@ -60,7 +60,8 @@ def prepare(client: docker.DockerClient, refs: Iterable[str] | None = None, prog
     """Like `docker pull` for each course image, with offline substitutes when no registry answers.
 
     Without ``refs``, the everyday images (alpine, nginx); with ``everything=True``, every
-    image in the catalogue (the others take minutes to build); with ``refs``, those images.
+    image the course runs (the others take minutes to build; of the lab-machine images, the chosen
+    engine's only); with ``refs``, those images.
     An image already present is used as it is (one engine call). ``DNLAB_REGISTRY=off``
     never contacts a registry; ``auto`` (the default) pulls after a short check that one answers.
     dnlab's own images are never pulled: they are built.
@@ -68,7 +69,7 @@ def prepare(client: docker.DockerClient, refs: Iterable[str] | None = None, prog
     if refs is not None:
         images = tuple(dict.fromkeys(catalogue_entry(ref) for ref in refs))
     else:
-        images = CATALOGUE if everything else EVERYDAY
+        images = course() if everything else EVERYDAY
     registry = Registry(client, registry_mode())
     return [prepare_one(client, image, registry, progress) for image in images]
 

@@ -6,7 +6,7 @@ the outer engine. ``client_for("machine1")`` reaches a machine's engine. Real ho
 instead, by engine URL, in ``DNLAB_MACHINES`` (``machine1=ssh://me@vm1,machine2=unix:///...``).
 """
 from dnlab.engine.endpoints import client_for, container_name, real_machines
-from dnlab.machines.nodes import NODE_IMAGE, down, ls, running_machines, underlay_ip, up
+from dnlab.machines.nodes import down, ls, node_image, running_machines, underlay_ip, up
 
-__all__ = ["NODE_IMAGE", "client_for", "container_name", "down", "ls", "real_machines", "running_machines",
+__all__ = ["client_for", "container_name", "down", "ls", "node_image", "real_machines", "running_machines",
            "underlay_ip", "up"]

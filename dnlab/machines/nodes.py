@@ -20,12 +20,12 @@ from dnlab.engine import connect
 from dnlab.engine.endpoints import client_for, container_name, forget_machines, real_machines, socket_path
 from dnlab.errors import DnlabError
 from dnlab.images import prepare
+from dnlab.images.catalogue import chosen_node
 from dnlab.lab import Lab, current
 from dnlab.settings import settings
 
 LAB = "machines"
 """Machines belong to a lab of their own, so one exercise's clean-up does not remove them."""
-NODE_IMAGE = "dnlab/node:latest"
 UNDERLAY = "dnlab-underlay"
 SOCKET_DIR_IN_NODE = "/run/dnlab-node"
 READY_TIMEOUT_S = 90
@@ -35,6 +35,11 @@ SECURE_ENOUGH = {  # where plain --privileged fails ("unable to apply caps"): th
     "device_cgroup_rules": ["a *:* rwm"],
 }
 UNMASKED = {"MaskedPaths": [], "ReadonlyPaths": []}  # the CLI's --security-opt systempaths=unconfined
+
+
+def node_image() -> str:
+    """The image lab machines start from: the chosen engine's (``dnlab/node:20.10`` unless DNLAB_NODE_ENGINE says)."""
+    return chosen_node().reference
 
 
 def machine_names(count: int) -> list[str]:
@@ -78,7 +83,7 @@ def _create(lab: Lab, machine: str, privileged: bool) -> str:
     networking = api.create_networking_config({UNDERLAY: api.create_endpoint_config(ipv4_address=underlay_ip(machine))})
     # A learner who is not root (JupyterHub's jovyan) reaches the machine's socket through their group.
     dockerd_args = ["--group", str(os.getgid())] if os.getuid() != 0 else None
-    created = api.create_container(NODE_IMAGE, name=container_name(machine), hostname=machine, role="machine",
+    created = api.create_container(node_image(), name=container_name(machine), hostname=machine, role="machine",
                                    command=dockerd_args, environment={"DNLAB_NODE_SOCKET_DIR": SOCKET_DIR_IN_NODE},
                                    host_config=host_config, networking_config=networking)
     return created["Id"]
@@ -98,6 +103,17 @@ def _start_new(lab: Lab, machine: str) -> str:
                 raise DnlabError(f"{machine} could not start: {exc.explanation}",
                                  "Nested engines need a rootful Docker that may run privileged containers.") from None
     raise AssertionError("unreachable")
+
+
+def _remove(lab: Lab, machine: str) -> None:
+    """Remove one machine and its storage (both carry the machines lab's labels, checked here)."""
+    api = lab.api
+    volume = f"dnlab-{machine}-docker"
+    for container in api.containers(all=True, filters=labels.lab_filter(LAB)):
+        if container["Names"][0] == f"/{container_name(machine)}":
+            api.remove_container(container["Id"], force=True)
+    if api.volumes(filters={"name": volume, **labels.lab_filter(LAB)}).get("Volumes"):
+        api.remove_volume(volume)
 
 
 def _wait_ready(machine: str) -> docker.DockerClient:
@@ -133,15 +149,21 @@ def up(count: int = 2, images: list[str] | None = None) -> pd.DataFrame:
     client, api = lab.client, lab.api
     if real_machines():
         return ls()
-    prepare(client, [NODE_IMAGE, *(images or ["alpine:latest"])])
+    image = node_image()
+    prepare(client, [image, *(images or ["alpine:latest"])])
     _underlay(lab)
     for machine in machine_names(count):
         try:
-            state = api.inspect_container(container_name(machine))["State"]
-            if not state["Running"]:
-                api.start(container_name(machine))  # its volume keeps its engine's state, swarm included
+            attrs = api.inspect_container(container_name(machine))
         except NotFound:
+            attrs = None
+        if attrs is not None and attrs["Config"]["Image"] != image:
+            _remove(lab, machine)  # another engine's machine: its storage is that engine's, so it goes too
+            attrs = None
+        if attrs is None:
             _start_new(lab, machine)
+        elif not attrs["State"]["Running"]:
+            api.start(container_name(machine))  # its volume keeps its engine's state, swarm included
         inner = _wait_ready(machine)
         _load_images(client.api, inner, images or ["alpine:latest"])
     return ls()
@@ -165,11 +187,12 @@ def ls() -> pd.DataFrame:
     """Like `docker-machine ls`: each lab machine, its address, engine and swarm state."""
     rows = []
     for machine, url in real_machines().items():
-        rows.append(_row(machine, url, "real host"))
+        rows.append({**_row(machine, url, "real host"), "IMAGE": ""})
     for container in connect().api.containers(all=True, filters=labels.lab_filter(LAB)):
         machine = container["Names"][0].lstrip("/").removeprefix("dnlab-")
-        rows.append(_row(machine, f"unix://{socket_path(machine)}", container["State"], node=True))
-    columns = ["MACHINE", "STATE", "ENGINE", "SWARM", "ADDRESS", "URL"]
+        row = _row(machine, f"unix://{socket_path(machine)}", container["State"], node=True)
+        rows.append({**row, "IMAGE": container["Image"]})
+    columns = ["MACHINE", "STATE", "ENGINE", "IMAGE", "SWARM", "ADDRESS", "URL"]
     return pd.DataFrame(sorted(rows, key=lambda r: r["MACHINE"]), columns=columns)
 
 

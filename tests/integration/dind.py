@@ -10,7 +10,7 @@ import docker
 from docker.errors import APIError
 
 from dnlab import labels
-from dnlab.machines.nodes import NODE_IMAGE, SECURE_ENOUGH, UNMASKED
+from dnlab.machines.nodes import SECURE_ENOUGH, UNMASKED, node_image
 
 SIDECAR_LABELS = labels.lab_labels("sidecar-test", "tests", role="sidecar")
 
@@ -27,16 +27,18 @@ def snapshot(api: docker.APIClient) -> dict[str, list[str]]:
     }
 
 
-def start_sidecar(api: docker.APIClient, socket_dir: Path, name: str, group: int | None = None) -> None:
-    """A Docker-in-Docker engine with its API on ``socket_dir/docker.sock``, the directory mounted at the
-    same path inside (as the pod's shared volume is), plain --privileged where it works; its socket
-    belongs to ``group`` when given (a learner's), as dockerd's ``--group`` makes it."""
+def start_sidecar(api: docker.APIClient, socket_dir: Path, name: str, group: int | None = None,
+                  image: str | None = None) -> None:
+    """A Docker-in-Docker engine (``image``, the chosen lab-machine image unless given) with its API on
+    ``socket_dir/docker.sock``, the directory mounted at the same path inside (as the pod's shared volume
+    is), plain --privileged where it works; its socket belongs to ``group`` when given (a learner's), as
+    dockerd's ``--group`` makes it."""
     storage = [{"Type": "volume", "Target": "/var/lib/docker", "VolumeOptions": {"Labels": SIDECAR_LABELS}}]
     for extra in ({"privileged": True}, SECURE_ENOUGH):
         host_config = api.create_host_config(binds={str(socket_dir): {"bind": str(socket_dir), "mode": "rw"}},
                                              **extra)
         host_config.update({"Mounts": storage, **({} if "privileged" in extra else UNMASKED)})
-        container = api.create_container(NODE_IMAGE, name=name, labels=SIDECAR_LABELS, host_config=host_config,
+        container = api.create_container(image or node_image(), name=name, labels=SIDECAR_LABELS, host_config=host_config,
                                          environment={"DNLAB_NODE_SOCKET_DIR": str(socket_dir)},
                                          command=["--ip-forward=false", *(["--group", str(group)] if group else [])])
         try:

@@ -16,7 +16,7 @@ import pytest
 from dnlab import images
 from dnlab.images import CATALOGUE
 from dnlab.labels import OWN_IMAGE
-from dnlab.machines.nodes import NODE_IMAGE
+from dnlab.machines.nodes import node_image
 
 from .dind import snapshot, start_sidecar, wait_for
 
@@ -32,7 +32,7 @@ def dnlab(*words: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_a_bundle_brings_every_course_image_to_an_engine_with_no_registry_and_no_debian_tools(client, tmp_path):
     api = client.api
-    images.prepare(client, [NODE_IMAGE], progress=False)
+    images.prepare(client, [node_image()], progress=False)
     for old in api.containers(all=True, filters={"name": SIDECAR}):
         api.remove_container(old["Id"], force=True, v=True)
     teacher = {**os.environ, "DNLAB_REGISTRY": "off"}

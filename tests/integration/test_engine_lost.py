@@ -15,7 +15,7 @@ from IPython.core.interactiveshell import InteractiveShell
 import dnlab
 from dnlab import images
 from dnlab.engine import client as engine_client
-from dnlab.machines import NODE_IMAGE, container_name
+from dnlab.machines import container_name, node_image
 
 from .dind import start_sidecar, wait_for
 
@@ -26,7 +26,7 @@ ENGINE = "dnlab-engine-lost-test"
 def own_engine(client, monkeypatch):
     """DOCKER_HOST of a fresh engine of this test's own, with alpine loaded; removed afterwards."""
     api = client.api
-    images.prepare(client, [NODE_IMAGE, "alpine:latest"], progress=False)
+    images.prepare(client, [node_image(), "alpine:latest"], progress=False)
     for old in api.containers(all=True, filters={"name": ENGINE}):
         api.remove_container(old["Id"], force=True, v=True)
     socket_dir = Path(tempfile.mkdtemp(prefix="dnlab-engine-lost-"))

@@ -19,9 +19,11 @@ import pytest
 from docker.errors import APIError, ContainerError, DockerException, NotFound
 
 from dnlab.images import owned_image_ids, prepare
-from dnlab.images.catalogue import EVERYDAY, NODE, POSTGRES
+from dnlab.images.catalogue import EVERYDAY, POSTGRES, chosen_node
 from dnlab.images.describe import SOURCE, TITLE, VERSION
 from dnlab.labels import OWN_IMAGE, SUBSTITUTE_FOR
+
+NODE = chosen_node()  # the lab machines' image, as the course prepares it
 
 pytestmark = pytest.mark.engine
 
@@ -266,7 +268,7 @@ def test_postgres_without_a_password_exits_1_like_the_official_image(client, pos
         lonely.remove(force=True, v=True)
 
 
-# dnlab/node:latest: a lab machine (its own Docker engine) on a user-defined bridge
+# dnlab/node: a lab machine (its own Docker engine) on a user-defined bridge
 
 @pytest.fixture(scope="module")
 def node(client, prepared):

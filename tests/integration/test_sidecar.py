@@ -23,7 +23,8 @@ import pytest
 
 from dnlab import images
 from dnlab.images.build import cached_archive
-from dnlab.machines.nodes import NODE_IMAGE
+from dnlab.images.catalogue import course as course_images
+from dnlab.machines.nodes import node_image
 from tests.learners import LEARNER, course_copy, learner, own_environment
 
 from .dind import snapshot, start_sidecar, wait_for
@@ -91,7 +92,7 @@ def test_a_learner_in_the_docker_group_prepares_every_image_and_runs_every_noteb
     if os.geteuid() != 0:
         pytest.skip("needs root to make and become the learner account `dnlabtest`")
     api = client.api
-    images.prepare(client, [NODE_IMAGE], progress=False)
+    images.prepare(client, [node_image()], progress=False)
     for old in api.containers(all=True, filters={"name": SIDECAR}):
         api.remove_container(old["Id"], force=True, v=True)
     before = snapshot(api)
@@ -110,8 +111,8 @@ def test_a_learner_in_the_docker_group_prepares_every_image_and_runs_every_noteb
         assert prepared.returncode == 0, (prepared.stdout + prepared.stderr)[-4000:]
         assert "built in the engine, by mmdebstrap in a dnlab/builder:bookworm container" in prepared.stdout
         table = {line.split()[0]: line.split()[1] for line in prepared.stdout.splitlines() if line.strip()[:1].isalpha()}
-        assert all(table.get(image.reference) == "yes" for image in images.CATALOGUE), prepared.stdout[:3000]
-        for image in images.CATALOGUE:  # built in the engine, as on the host: the same packages
+        assert all(table.get(image.reference) == "yes" for image in course_images()), prepared.stdout[:3000]
+        for image in course_images():  # built in the engine, as on the host: the same packages
             on_host, learners = cached_archive(image), state / "cache" / "images" / cached_archive(image).name
             if image.substitute.base == "debian" and on_host.exists():
                 assert installed_packages(learners) == installed_packages(on_host), image.reference

@@ -19,7 +19,8 @@ from dnlab.images import apt_sources, debian, preparation, store
 from dnlab.images.archive import CREATED_BY, image_config, write_image_archive
 from dnlab.images.build import BASES, cached_archive, recipe_key, stale_archives
 from dnlab.images.busybox import write_busybox_tar
-from dnlab.images.catalogue import ALPINE, CATALOGUE, EVERYDAY, NGINX, NODE, POSTGRES, Substitute, find
+from dnlab.images.catalogue import (ALPINE, CATALOGUE, EVERYDAY, NGINX, NODE_ENGINES, NODES, POSTGRES, Substitute, chosen_node,
+                                    course, find)
 
 from dnlab.engine.facts import human_size, short_id
 from dnlab.images.packages import installed_version, package_url
@@ -74,16 +75,45 @@ BOOKWORM_LINES = [
 
 # The catalogue
 
+NODE = NODES[0]  # the default: bookworm's Docker 20.10
+NODE_REFERENCES = ["dnlab/node:20.10", "dnlab/node:26", "dnlab/node:28"]
+
+
 def test_catalogue_has_the_course_images() -> None:
     references = [image.reference for image in CATALOGUE]
-    assert references == ["alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:latest", "dnlab/mesh-rootfs:latest"]
+    assert references == ["alpine:latest", "nginx:latest", "postgres:12", *NODE_REFERENCES, "dnlab/mesh-rootfs:latest"]
     assert len(set(references)) == len(references)
+
+
+def test_the_course_runs_the_default_lab_machines_unless_another_engine_is_chosen(monkeypatch) -> None:
+    monkeypatch.delenv("DNLAB_NODE_ENGINE", raising=False)
+    assert chosen_node() is NODE and NODE.substitute.suite == "bookworm"
+    assert [image.reference for image in course()] == [
+        "alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:20.10", "dnlab/mesh-rootfs:latest"]
+    assert [image.reference for image in course(NODE_ENGINES[2])][3] == "dnlab/node:28"
+    for chosen, reference in (("28", "dnlab/node:28"), ("sid", "dnlab/node:28"), ("26", "dnlab/node:26")):
+        monkeypatch.setenv("DNLAB_NODE_ENGINE", chosen)
+        assert chosen_node().reference == reference and find("dnlab/node").reference == reference
+    monkeypatch.setenv("DNLAB_NODE_ENGINE", "29")
+    with pytest.raises(ImageError, match=r"^DNLAB_NODE_ENGINE=29 is not an engine dnlab builds lab machines from") as raised:
+        chosen_node()
+    assert raised.value.fix == "Set it to one of: 20.10, 26, 28 (or unset it for 20.10)."
+
+
+@pytest.mark.parametrize("engine", NODE_ENGINES, ids=lambda engine: engine.version)
+def test_each_lab_machine_image_is_tagged_with_its_docker_version_and_built_from_its_suite(engine) -> None:
+    image = NODES[NODE_ENGINES.index(engine)]
+    assert image.reference == f"dnlab/node:{engine.version}" and image.substitute.suite == engine.suite
+    assert image.substitute.promised_version == engine.version and image.own and not image.everyday
+    assert {"mount", "util-linux"} <= set(image.substitute.packages)  # sid's rootfs lacks them otherwise
+    assert ("docker-cli" in image.substitute.packages) == (engine.suite != "bookworm")  # split out after bookworm
+    assert bool(image.substitute.apt_options) == (engine.suite == "sid")  # this mirror's sid Release is expired
 
 
 def test_only_the_quick_images_are_everyday_and_only_the_node_and_plugin_rootfs_are_dnlabs_own() -> None:
     assert EVERYDAY == (ALPINE, NGINX)
-    assert not POSTGRES.everyday and not NODE.everyday
-    assert [image.reference for image in CATALOGUE if image.own] == ["dnlab/node:latest", "dnlab/mesh-rootfs:latest"]
+    assert not POSTGRES.everyday and not any(node.everyday for node in NODES)
+    assert [image.reference for image in CATALOGUE if image.own] == [*NODE_REFERENCES, "dnlab/mesh-rootfs:latest"]
 
 
 @pytest.mark.parametrize("image", CATALOGUE, ids=lambda image: image.reference)
@@ -143,11 +173,11 @@ def test_node_entrypoint_follows_the_verified_recipe() -> None:
 
 
 def test_node_image_archive_is_labelled_as_dnlabs_not_as_a_substitute(tmp_path: Path) -> None:
-    labels = own_image_labels("dnlab/node:latest", NODE.substitute.title, "20.10", "pkg:deb/debian/docker.io@20.10")
+    labels = own_image_labels("dnlab/node:20.10", NODE.substitute.title, "20.10", "pkg:deb/debian/docker.io@20.10")
     config = image_config(NODE, labels, "amd64")
     assert config["config"]["Entrypoint"] == ["/usr/local/bin/dnlab-node"] and config["config"]["Cmd"] == []
     assert OWN_IMAGE in config["config"]["Labels"] and SUBSTITUTE_FOR not in config["config"]["Labels"]
-    assert config["history"][0]["created_by"] == f"{CREATED_BY}built dnlab/node:latest ({NODE.substitute.title})"
+    assert config["history"][0]["created_by"] == f"{CREATED_BY}built dnlab/node:20.10 ({NODE.substitute.title})"
 
 
 def test_nginx_substitute_is_configured_like_the_official_image() -> None:
@@ -171,7 +201,7 @@ def test_find_accepts_what_docker_pull_accepts() -> None:
     assert find("nginx") is find("docker.io/library/nginx:latest") is find("library/nginx") is NGINX
     assert find("alpine:latest") is ALPINE
     assert find("postgres:12") is find("docker.io/library/postgres:12") is POSTGRES
-    assert find("dnlab/node") is find("dnlab/node:latest") is NODE
+    assert find("dnlab/node") is find("dnlab/node:latest") is find("dnlab/node:20.10") is NODE
     assert find("postgres:9") is None and find("nginx:1.25") is None and find("learner/nginx") is None
 
 
@@ -519,10 +549,10 @@ def test_everything_prepares_every_catalogue_image_and_says_where_it_was_built(o
     monkeypatch.setenv("DNLAB_REGISTRY", "off")
     monkeypatch.setenv("DNLAB_BUILD", way)
     statuses = preparation.prepare(fake_client(FakeAPI()), progress=False, everything=True)
-    assert [status.reference for status in statuses] == [image.reference for image in CATALOGUE]
+    assert [status.reference for status in statuses] == [image.reference for image in course()]
     node = statuses[3]
     assert node.own and not node.substitute and node.how == said
-    assert str(node).startswith(f"dnlab/node:latest: {said}, dnlab's own: dnlab lab machine")
+    assert str(node).startswith(f"dnlab/node:20.10: {said}, dnlab's own: dnlab lab machine")
     assert statuses[0].how == "built on this host"  # alpine's busybox
 
 
@@ -543,8 +573,8 @@ def test_the_node_image_is_owned(offline, monkeypatch) -> None:
     monkeypatch.setenv("DNLAB_REGISTRY", "off")
     api = FakeAPI()
     client = fake_client(api)
-    preparation.prepare(client, ["dnlab/node:latest", "alpine"], progress=False)
-    assert preparation.owned_image_ids(client) == {api.store["dnlab/node:latest"]["Id"], api.store["alpine:latest"]["Id"]}
+    preparation.prepare(client, ["dnlab/node:20.10", "alpine"], progress=False)
+    assert preparation.owned_image_ids(client) == {api.store["dnlab/node:20.10"]["Id"], api.store["alpine:latest"]["Id"]}
 
 
 def test_an_image_built_from_an_older_recipe_is_rebuilt_and_the_old_one_removed(offline, monkeypatch) -> None:
