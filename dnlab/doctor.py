@@ -54,7 +54,13 @@ def doctor(prepare_images: bool = True) -> DoctorReport:
     except DnlabError as exc:
         result.add("Docker engine", "problem", str(exc))
         return result
-    result.add("Docker engine", "ok", f"{engine.kind} {engine.version} at {engine.url}")
+    result.add("Docker engine", "ok", f"{engine.kind} {engine.version} at {engine.url} ({engine.chosen})")
+    nftables = engine.firewall.startswith("nftables")
+    result.add("firewall backend", "warning" if nftables else "ok",
+               f"{engine.firewall}: the engine refuses swarm mode, so Exercises 6.04, 6.05 and Activity 6.02 need "
+               "lab machines (their engines use iptables)" if nftables else engine.firewall)
+    for difference in engine.differences:
+        result.add("differs from the book", "ok", str(difference))
     for capability in engine.capabilities:
         result.add(capability.name, "ok" if capability.yes else "warning", capability.words)
     result.add("lab machines", *machines_possible(engine.kind, engine.url))

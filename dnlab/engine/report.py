@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dnlab.engine.client import connect, engine_url
+from dnlab.engine.client import connect, engine_choice
+from dnlab.engine.differences import BOOK_ENGINE, Difference, differences, firewall_backend
 
 Status = Literal["yes", "no", "unknown"]
 
@@ -39,13 +40,21 @@ class EngineReport:
     swarm: str
     capabilities: list[Capability] = field(default_factory=list)
     network_drivers: list[str] = field(default_factory=list)
+    chosen: str = ""
+    """Why this engine: ``from DOCKER_HOST``, a docker context, or the default socket."""
+    firewall: str = ""
+    differences: list[Difference] = field(default_factory=list)
+    """What differs from the book's engine on this one (``dnlab.engine.differences``)."""
 
     @property
     def df(self) -> pd.DataFrame:
-        rows = [("engine", self.url), ("version", f"{self.version} (API {self.api_version})"),
-                ("os/arch", self.os_arch), ("kind", self.kind), ("swarm", self.swarm),
+        differ = [str(d) for d in self.differences] or [f"nothing the course shows (the book ran Docker {BOOK_ENGINE})"]
+        rows = [("engine", f"{self.url} ({self.chosen})" if self.chosen else self.url),
+                ("version", f"{self.version} (API {self.api_version})"),
+                ("os/arch", self.os_arch), ("kind", self.kind), ("swarm", self.swarm), ("firewall", self.firewall),
                 *((c.name, c.words) for c in self.capabilities),
-                ("network drivers", ", ".join(self.network_drivers))]
+                ("network drivers", ", ".join(self.network_drivers)),
+                *(("differs from the book" if i == 0 else "", line) for i, line in enumerate(differ))]
         return pd.DataFrame(rows, columns=["WHAT", "VALUE"])
 
     def __repr__(self) -> str:
@@ -103,6 +112,9 @@ def report(ipvs: bool | None = None) -> EngineReport:
     info = client.info()
     version = client.version()
     swarm = (info.get("Swarm") or {}).get("LocalNodeState", "inactive")
-    return EngineReport(engine_url(), version.get("Version", "?"), version.get("ApiVersion", "?"),
+    choice = engine_choice()
+    return EngineReport(choice.url, version.get("Version", "?"), version.get("ApiVersion", "?"),
                         f"{info.get('OperatingSystem', '?')} {version.get('Os', '?')}/{version.get('Arch', '?')}",
-                        engine_kind(info), swarm, capabilities(info, ipvs), network_drivers(info))
+                        engine_kind(info), swarm, capabilities(info, ipvs), network_drivers(info),
+                        chosen=choice.why, firewall=firewall_backend(info),
+                        differences=differences(version.get("Version", "")))
