@@ -17,7 +17,8 @@ import subprocess
 
 import pytest
 
-TABLE = "dnlab_egress"
+TABLE = f"dnlab_egress_{os.getpid()}"
+"""One table per pytest session: a session that runs another (the engine matrix's) keeps its own watch."""
 # Unit tests reach no engine. (The browser tests' Chromium resolves no outside name: tests/browser/conftest.py.)
 UNWATCHED = ("tests/unit",)
 run = subprocess.run  # taken now: a test may replace subprocess.run while the watch reads its counts
