@@ -59,3 +59,10 @@ def wait_for(url: str, api: docker.APIClient, name: str) -> docker.DockerClient:
         except Exception:
             assert time.monotonic() < deadline, api.logs(name).decode()[-2000:]
             time.sleep(0.5)
+
+
+def first_failure(output: str) -> str:
+    """The failed cells' names, then the first one's report as nbval gives it (its input and traceback)."""
+    failed = [line for line in output.splitlines() if line.startswith("FAILED")]
+    start = output.find("\n____")
+    return "\n".join(failed[:30]) + ("\n" + output[start:start + 3000] if start >= 0 else "")

@@ -24,7 +24,7 @@ from dnlab import images
 from dnlab.images.catalogue import NODE_ENGINES, NodeEngine, course
 from dnlab.settings import NODE_ENGINE
 
-from .dind import snapshot, start_sidecar, wait_for
+from .dind import first_failure, snapshot, start_sidecar, wait_for
 
 pytestmark = [pytest.mark.engine, pytest.mark.installs, pytest.mark.timeout(2400)]
 
@@ -38,13 +38,6 @@ def copy_images(outer: docker.APIClient, inner: docker.APIClient, references: li
     """The course's images, from the engine the tests started from into the sidecar (it has no registry)."""
     for reference in references:
         inner.load_image(outer.get_image(reference))
-
-
-def failures(output: str) -> str:
-    """The failed cells, then the first one's report as nbval gives it."""
-    failed = [line for line in output.splitlines() if line.startswith("FAILED")]
-    start = output.find("\n____")
-    return "\n".join(failed[:30]) + ("\n" + output[start:start + 3000] if start >= 0 else "")
 
 
 @pytest.mark.parametrize("engine", MATRIX, ids=lambda engine: f"docker-{engine.version}")
@@ -71,7 +64,7 @@ def test_every_notebook_passes_on_the_engine(client, engine: NodeEngine) -> None
         summary = ([line.strip("= ") for line in run.stdout.splitlines() if re.search(r"\d+ passed", line)]
                    or ["no summary"])[-1]
         print(f"\ndnlab: every notebook on Docker {version} (API {inner.version()['ApiVersion']}): {summary}")
-        assert run.returncode == 0, f"on Docker {version}:\n" + (failures(run.stdout) or (run.stdout + run.stderr)[-4000:])
+        assert run.returncode == 0, f"on Docker {version}:\n" + (first_failure(run.stdout) or (run.stdout + run.stderr)[-4000:])
     finally:
         api.remove_container(name, force=True, v=True)
         shutil.rmtree(socket_dir, ignore_errors=True)

@@ -27,7 +27,7 @@ from dnlab.images.catalogue import course as course_images
 from dnlab.machines.nodes import node_image
 from tests.learners import LEARNER, course_copy, learner, own_environment
 
-from .dind import snapshot, start_sidecar, wait_for
+from .dind import first_failure, snapshot, start_sidecar, wait_for
 
 pytestmark = [pytest.mark.engine, pytest.mark.installs, pytest.mark.timeout(3600)]
 
@@ -63,13 +63,6 @@ class Learner:
                               user=self.account.pw_uid, group=self.account.pw_gid,
                               extra_groups=os.getgrouplist(LEARNER, self.account.pw_gid),
                               capture_output=True, text=True)
-
-
-def first_failure(output: str) -> str:
-    """The failed cells' names, then the first one's report as nbval gives it (its input and traceback)."""
-    failed = [line for line in output.splitlines() if line.startswith("FAILED")]
-    start = output.find("\n____")
-    return "\n".join(failed[:30]) + ("\n" + output[start:start + 3000] if start >= 0 else "")
 
 
 def installed_packages(archive: Path) -> set[str]:
