@@ -21,8 +21,9 @@ import docker
 import pytest
 
 from dnlab import images
-from dnlab.images.catalogue import NODE_ENGINES, NodeEngine, course
-from dnlab.settings import NODE_ENGINE
+from dnlab.images.build import cached_archive
+from dnlab.images.catalogue import NODE_ENGINES, CatalogueImage, NodeEngine, course
+from dnlab.settings import CACHE, NODE_ENGINE
 
 from .dind import first_failure, snapshot, start_sidecar, wait_for
 
@@ -34,17 +35,25 @@ COURSE = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbv
           "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", "notebooks"]
 
 
-def copy_images(outer: docker.APIClient, inner: docker.APIClient, references: list[str]) -> None:
-    """The course's images, from the engine the tests started from into the sidecar (it has no registry)."""
-    for reference in references:
-        inner.load_image(outer.get_image(reference))
+def copy_images(outer: docker.APIClient, inner: docker.APIClient, catalogue: list[CatalogueImage], cache: Path) -> None:
+    """The course's images, from the engine the tests started from into the sidecar (it has no registry),
+    by way of a cache of the sidecar learner's own: what a notebook's `system prune -fa` removes (6.02's
+    does) comes back from it, as on a learner's machine, whatever the host's cache holds."""
+    for image in catalogue:
+        archive = cache / "images" / cached_archive(image).name
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open("wb") as out:
+            for chunk in outer.get_image(image.reference):
+                out.write(chunk)
+        with archive.open("rb") as data:
+            inner.load_image(data)
 
 
 @pytest.mark.parametrize("engine", MATRIX, ids=lambda engine: f"docker-{engine.version}")
 def test_every_notebook_passes_on_the_engine(client, engine: NodeEngine) -> None:
     api = client.api
-    references = [image.reference for image in course(engine)]
-    images.prepare(client, references, progress=False)
+    catalogue = list(course(engine))
+    images.prepare(client, [image.reference for image in catalogue], progress=False)
     name = f"dnlab-engine-{engine.version.replace('.', '-')}"
     for old in api.containers(all=True, filters={"name": name}):
         api.remove_container(old["Id"], force=True, v=True)
@@ -56,10 +65,10 @@ def test_every_notebook_passes_on_the_engine(client, engine: NodeEngine) -> None
         inner = wait_for(url, api, name)
         version = inner.version()["Version"]
         assert version.split(".")[0] == engine.version, f"dnlab/node:{engine.version} runs Docker {version}"
-        copy_images(api, inner.api, references)
+        copy_images(api, inner.api, catalogue, socket_dir / "cache")
         (socket_dir / "machines").mkdir()
         env = {**os.environ, "DOCKER_HOST": url, NODE_ENGINE: engine.version, "DNLAB_REGISTRY": "off",
-               "DNLAB_MACHINES_DIR": str(socket_dir / "machines")}
+               "DNLAB_MACHINES_DIR": str(socket_dir / "machines"), CACHE: str(socket_dir / "cache")}
         run = subprocess.run(COURSE, cwd=ROOT, env=env, capture_output=True, text=True)
         summary = ([line.strip("= ") for line in run.stdout.splitlines() if re.search(r"\d+ passed", line)]
                    or ["no summary"])[-1]
