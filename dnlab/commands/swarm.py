@@ -39,13 +39,15 @@ def listen_address(address: str | None) -> str:
 
 def init(lab: Lab, advertise_addr: str | None, listen_addr: str | None = None, data_path_port: int | None = None,
          default_addr_pool: list[str] | None = None, subnet_size: int | None = None) -> SwarmInit:
-    """Like `docker swarm init`: the lab machine becomes the manager of a new swarm; the result
-    holds ``.join_token`` (for workers) and ``.address`` (the manager's, for `swarm join`)."""
+    """Like `docker swarm init`: the lab machine becomes the manager of a new swarm, labelled as the lab's
+    (`docker swarm inspect` shows the labels); the result holds ``.join_token`` (for workers) and
+    ``.address`` (the manager's, for `swarm join`)."""
     on_lab_machine(lab)
     client = lab.client
+    spec = client.api.create_swarm_spec(labels=lab.labels("swarm"))  # so a clean-up knows the swarm is dnlab's
     node_id = client.api.init_swarm(advertise_addr=advertise_addr, listen_addr=listen_address(listen_addr),
-                                    data_path_port=data_path_port or None, default_addr_pool=default_addr_pool,
-                                    subnet_size=subnet_size)
+                                    swarm_spec=spec, data_path_port=data_path_port or None,
+                                    default_addr_pool=default_addr_pool, subnet_size=subnet_size)
     token = client.api.inspect_swarm()["JoinTokens"]["Worker"]
     host, port = manager_address(client.info())
     return SwarmInit(str(node_id), token, host, port)

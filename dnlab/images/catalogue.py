@@ -140,9 +140,10 @@ POSTGRES = CatalogueImage(
 )
 
 NODE_PACKAGES = ("docker.io", "apparmor", "mount", "util-linux", "iproute2", "iptables", "iputils-ping", "procps",
-                 "ca-certificates")
+                 "ca-certificates", "dropbear-bin")
 """A lab machine's packages: its engine and what the entrypoint needs (``mount`` and ``util-linux``, which
-newer suites no longer pull in, to remount /sys and the cgroups)."""
+newer suites no longer pull in, to remount /sys and the cgroups; ``dropbear-bin``, an ssh server of 2 MB
+without PAM, systemd or host keys baked in, for a node that plays a real host)."""
 
 
 @dataclass(frozen=True)

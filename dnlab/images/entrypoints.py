@@ -90,9 +90,31 @@ NODE_ENTRYPOINT = r"""#!/bin/sh
 # Makes /sys and the cgroup hierarchies writable where the container runtime mounted them
 # read-only, then runs dockerd with its API on unix://$DNLAB_NODE_SOCKET_DIR/docker.sock (a host
 # directory bind-mounted here) and on /var/run/docker.sock inside the node; never on TCP.
+# With DNLAB_NODE_AUTHORIZED_KEY (an ssh public key) it is also a host reached over ssh, as a real one
+# is: dropbear on the node's underlay address only (that of its default route), root by that key only.
 # Arguments are passed on to dockerd. Every step that cannot be done is skipped with a message.
 set -u
 say() { echo "dnlab-node: $*"; }
+
+underlay_address() {
+    dev="$(ip -4 route show default | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)"
+    [ -n "$dev" ] && ip -4 -o addr show dev "$dev" scope global | sed -n 's/.* inet \([0-9.]*\)\/.*/\1/p' | head -n 1
+}
+
+start_ssh_server() {
+    address="$(underlay_address)"
+    if [ -z "$address" ]; then
+        say "skipped: ssh server (no underlay address: the node has no default route)"
+        return
+    fi
+    mkdir -p -m 700 /root/.ssh /etc/dropbear
+    (umask 077 && printf '%s\n' "$DNLAB_NODE_AUTHORIZED_KEY" > /root/.ssh/authorized_keys)
+    host_key=/etc/dropbear/dropbear_ed25519_host_key
+    [ -s "$host_key" ] || dropbearkey -t ed25519 -f "$host_key" > /dev/null
+    dropbearkey -y -f "$host_key" | grep '^ssh-' > "$host_key.pub"
+    say "starting an ssh server on $address:22: root, by the authorized key only"
+    dropbear -F -E -m -s -j -k -r "$host_key" -p "$address:22" &
+}
 
 socket_dir="${DNLAB_NODE_SOCKET_DIR:-/run/dnlab-node}"
 cgroup_parent="${DNLAB_NODE_CGROUP_PARENT:-dnlab-node}"
@@ -141,6 +163,7 @@ fi
 rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
 mkdir -p "$socket_dir"
 export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
+if [ -n "${DNLAB_NODE_AUTHORIZED_KEY:-}" ]; then start_ssh_server; fi
 say "starting dockerd: API on unix://$socket_dir/docker.sock, cgroup parent $cgroup_parent"
 exec dockerd --cgroup-parent="$cgroup_parent" -H "unix://$socket_dir/docker.sock" -H unix:///var/run/docker.sock "$@"
 """

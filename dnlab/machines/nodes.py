@@ -17,12 +17,13 @@ from docker.errors import APIError, DockerException, NotFound
 from dnlab import labels
 from dnlab.cleanup import cleanup
 from dnlab.engine import connect
-from dnlab.engine.endpoints import client_for, container_name, forget_machines, real_machines, socket_path
+from dnlab.engine.endpoints import (client_for, container_name, forget_machines, host_address, real_machines,
+                                    socket_path)
 from dnlab.errors import DnlabError
 from dnlab.images import prepare
 from dnlab.images.catalogue import chosen_node
 from dnlab.lab import Lab, current
-from dnlab.settings import settings
+from dnlab.settings import MACHINES, settings
 
 LAB = "machines"
 """Machines belong to a lab of their own, so one exercise's clean-up does not remove them."""
@@ -47,7 +48,10 @@ def machine_names(count: int) -> list[str]:
 
 
 def underlay_ip(machine: str) -> str:
-    """A machine's fixed address on the underlay: machine1 is .11, machine2 .12, ..."""
+    """A machine's fixed address on the underlay: machine1 is .11, machine2 .12, ...; a real host's, the
+    address its URL names."""
+    if machine in real_machines():
+        return host_address(machine)
     base = settings().underlay_subnet.split("/")[0].rsplit(".", 1)[0]
     return f"{base}.{10 + int(machine.removeprefix('machine'))}"
 
@@ -148,7 +152,7 @@ def up(count: int = 2, images: list[str] | None = None) -> pd.DataFrame:
     lab = _machines_lab()
     client, api = lab.client, lab.api
     if real_machines():
-        return ls()
+        return _up_real_hosts(client, count, images or ["alpine:latest"])
     image = node_image()
     prepare(client, [image, *(images or ["alpine:latest"])])
     _underlay(lab)
@@ -169,10 +173,24 @@ def up(count: int = 2, images: list[str] | None = None) -> pd.DataFrame:
     return ls()
 
 
+def _up_real_hosts(local: docker.DockerClient, count: int, references: list[str]) -> pd.DataFrame:
+    """Real hosts are not started, only reached: each gets the images it lacks from the local engine,
+    over its own connection (a `docker load` there: it never pulls)."""
+    wanted = machine_names(count)
+    missing = [machine for machine in wanted if machine not in real_machines()]
+    if missing:
+        raise DnlabError(f"{MACHINES} names no {', '.join(missing)} (it lists {', '.join(real_machines())}).",
+                         f"Add {missing[0]}=ssh://USER@HOST to it, or ask for fewer machines.")
+    prepare(local, references)
+    for machine in wanted:
+        _load_images(local.api, client_for(machine), references)
+    return ls()
+
+
 def running_machines() -> list[str]:
-    """The lab machines whose engines answer now (real hosts included)."""
-    names = list(real_machines()) + sorted(c["Names"][0].lstrip("/").removeprefix("dnlab-")
-                                           for c in connect().api.containers(filters=labels.lab_filter(LAB)))
+    """The lab machines whose engines answer now: the real hosts when ``DNLAB_MACHINES`` lists some, else the nodes."""
+    names = list(real_machines()) or sorted(c["Names"][0].lstrip("/").removeprefix("dnlab-")
+                                            for c in connect().api.containers(filters=labels.lab_filter(LAB)))
     answering = []
     for machine in names:
         try:
@@ -185,10 +203,9 @@ def running_machines() -> list[str]:
 
 def ls() -> pd.DataFrame:
     """Like `docker-machine ls`: each lab machine, its address, engine and swarm state."""
-    rows = []
-    for machine, url in real_machines().items():
-        rows.append({**_row(machine, url, "real host"), "IMAGE": ""})
-    for container in connect().api.containers(all=True, filters=labels.lab_filter(LAB)):
+    rows = [{**_row(machine, url, "real host"), "IMAGE": ""} for machine, url in real_machines().items()]
+    nodes = [] if rows else connect().api.containers(all=True, filters=labels.lab_filter(LAB))  # real hosts or nodes
+    for container in nodes:
         machine = container["Names"][0].lstrip("/").removeprefix("dnlab-")
         row = _row(machine, f"unix://{socket_path(machine)}", container["State"], node=True)
         rows.append({**row, "IMAGE": container["Image"]})
@@ -209,7 +226,10 @@ def _row(machine: str, url: str, state: str, node: bool = False) -> dict[str, st
 
 
 def down() -> list[str]:
-    """Remove every lab machine, its storage and the underlay network; nothing else."""
+    """Remove every lab machine, its storage and the underlay network; nothing else. With real hosts
+    listed, only they are taken down, and they stay (``_down_real_hosts``); no node is touched."""
+    if real_machines():
+        return _down_real_hosts()
     report = cleanup(lab=LAB)
     for machine_dir in settings().machines_dir.glob("machine*"):
         for leftover in machine_dir.iterdir():
@@ -217,3 +237,25 @@ def down() -> list[str]:
         machine_dir.rmdir()
     forget_machines()
     return report.removed.get("containers", [])
+
+
+def _down_real_hosts() -> list[str]:
+    """On each real host, what dnlab made there goes (services first, managers first; nothing without
+    dnlab's labels); then a host leaves its swarm only if dnlab's `swarm init` made that swarm (its labels
+    say so): a swarm the host was in before stays, and so do the images it was given. The removed containers."""
+    swarms = {machine: client_for(machine).info().get("Swarm") or {} for machine in real_machines()}
+    hosts = sorted(swarms, key=lambda machine: not swarms[machine].get("ControlAvailable"))
+    members = {node_id for machine in hosts if swarms[machine].get("ControlAvailable")
+               for node_id in _dnlab_swarm_members(client_for(machine).api)}
+    removed = [name for machine in hosts for name in cleanup(machine=machine).removed.get("containers", [])]
+    for machine in hosts:
+        if swarms[machine].get("NodeID") in members:
+            client_for(machine).api.leave_swarm(force=True)
+    return removed
+
+
+def _dnlab_swarm_members(manager: docker.APIClient) -> set[str]:
+    """The node IDs of the swarm ``manager`` manages, when dnlab's `swarm init` made it; else none."""
+    if not labels.is_lab_owned(manager.inspect_swarm()["Spec"].get("Labels")):
+        return set()
+    return {node["ID"] for node in manager.nodes()}

@@ -14,6 +14,7 @@ from docker.types import EndpointSpec
 
 from dnlab.commands import node, service, swarm
 from dnlab.errors import DnlabError, EngineError, ParseError
+from dnlab.labels import lab_labels
 from dnlab.parser import parse_cell
 from dnlab.parser.values import Attachment
 from dnlab.views.results import Inspections, NodeInspect, Output
@@ -543,6 +544,9 @@ class _SwarmClient:
         self.api = self
         self.inits: list[dict] = []
 
+    def create_swarm_spec(self, **given) -> dict:
+        return {"Labels": given.pop("labels"), **given}
+
     def init_swarm(self, **given) -> str:
         self.inits.append(given)
         return "n" * 25
@@ -556,15 +560,16 @@ class _SwarmClient:
 
 def test_swarm_init_gives_docker_py_the_pools_and_ports(monkeypatch):
     monkeypatch.setattr(swarm, "on_lab_machine", lambda lab: None)
-    lab = type("_SwarmLab", (), {"client": _SwarmClient()})()
+    lab = type("_SwarmLab", (), {"client": _SwarmClient(), "labels": lambda self, role: lab_labels("ex", "s1", role)})()
     swarm.init(lab, **kwargs("swarm init --default-addr-pool 10.30.0.0/16 --default-addr-pool 10.40.0.0/16 "
                              "--default-addr-pool-mask-length 26 --data-path-port 7777"))
     swarm.init(lab, **kwargs("swarm init --data-path-port 0"))
+    spec = {"Labels": lab_labels("ex", "s1", "swarm")}  # the swarm is the lab's, for a clean-up to know
     assert lab.client.inits == [
-        {"advertise_addr": None, "listen_addr": "0.0.0.0:2377", "data_path_port": 7777,
+        {"advertise_addr": None, "listen_addr": "0.0.0.0:2377", "swarm_spec": spec, "data_path_port": 7777,
          "default_addr_pool": ["10.30.0.0/16", "10.40.0.0/16"], "subnet_size": 26},
-        {"advertise_addr": None, "listen_addr": "0.0.0.0:2377", "data_path_port": None,  # 0: the engine's 4789
-         "default_addr_pool": None, "subnet_size": None}]
+        {"advertise_addr": None, "listen_addr": "0.0.0.0:2377", "swarm_spec": spec, "data_path_port": None,
+         "default_addr_pool": None, "subnet_size": None}]  # --data-path-port 0: the engine's 4789
 
 
 def test_service_ls_ports_are_the_routing_meshs_only():
