@@ -164,8 +164,8 @@ NODE_ENGINES: tuple[NodeEngine, ...] = (
                apt_options=('Acquire::Check-Valid-Until "false"',)),  # this mirror's sid Release is past its date
 )
 """The engines lab machines can run; ``DNLAB_NODE_ENGINE`` chooses one by its version."""
-DEFAULT_NODE_ENGINE = "20.10"
-"""Debian 12's engine, the one CI has verified the whole course on; trixie's 26 is next (DNLAB_NODE_ENGINE=26)."""
+DEFAULT_NODE_ENGINE = "26"
+"""The current stable Debian's engine (trixie's 26.1), so the swarm exercises show a current one."""
 
 
 def node_image(engine: NodeEngine) -> CatalogueImage:
@@ -238,7 +238,7 @@ def chosen_node_engine() -> NodeEngine:
 
 
 def chosen_node() -> CatalogueImage:
-    """The lab-machine image in use: ``dnlab/node:20.10`` unless ``DNLAB_NODE_ENGINE`` chooses another."""
+    """The lab-machine image in use: ``dnlab/node:26`` unless ``DNLAB_NODE_ENGINE`` chooses another."""
     return NODES[NODE_ENGINES.index(chosen_node_engine())]
 
 

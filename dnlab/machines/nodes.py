@@ -39,7 +39,7 @@ UNMASKED = {"MaskedPaths": [], "ReadonlyPaths": []}  # the CLI's --security-opt 
 
 
 def node_image() -> str:
-    """The image lab machines start from: the chosen engine's (``dnlab/node:20.10`` unless DNLAB_NODE_ENGINE says)."""
+    """The image lab machines start from: the chosen engine's (``dnlab/node:26`` unless DNLAB_NODE_ENGINE says)."""
     return chosen_node().reference
 
 

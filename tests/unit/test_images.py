@@ -75,7 +75,7 @@ BOOKWORM_LINES = [
 
 # The catalogue
 
-NODE = NODES[0]  # the default: bookworm's Docker 20.10
+NODE = NODES[1]  # the default: trixie's Docker 26
 NODE_REFERENCES = ["dnlab/node:20.10", "dnlab/node:26", "dnlab/node:28"]
 
 
@@ -87,17 +87,17 @@ def test_catalogue_has_the_course_images() -> None:
 
 def test_the_course_runs_the_default_lab_machines_unless_another_engine_is_chosen(monkeypatch) -> None:
     monkeypatch.delenv("DNLAB_NODE_ENGINE", raising=False)
-    assert chosen_node() is NODE and NODE.substitute.suite == "bookworm"
+    assert chosen_node() is NODE and NODE.substitute.suite == "trixie"
     assert [image.reference for image in course()] == [
-        "alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:20.10", "dnlab/mesh-rootfs:latest"]
+        "alpine:latest", "nginx:latest", "postgres:12", "dnlab/node:26", "dnlab/mesh-rootfs:latest"]
     assert [image.reference for image in course(NODE_ENGINES[2])][3] == "dnlab/node:28"
-    for chosen, reference in (("28", "dnlab/node:28"), ("sid", "dnlab/node:28"), ("26", "dnlab/node:26")):
+    for chosen, reference in (("28", "dnlab/node:28"), ("sid", "dnlab/node:28"), ("20.10", "dnlab/node:20.10")):
         monkeypatch.setenv("DNLAB_NODE_ENGINE", chosen)
         assert chosen_node().reference == reference and find("dnlab/node").reference == reference
     monkeypatch.setenv("DNLAB_NODE_ENGINE", "29")
     with pytest.raises(ImageError, match=r"^DNLAB_NODE_ENGINE=29 is not an engine dnlab builds lab machines from") as raised:
         chosen_node()
-    assert raised.value.fix == "Set it to one of: 20.10, 26, 28 (or unset it for 20.10)."
+    assert raised.value.fix == "Set it to one of: 20.10, 26, 28 (or unset it for 26)."
 
 
 @pytest.mark.parametrize("engine", NODE_ENGINES, ids=lambda engine: engine.version)
@@ -153,7 +153,7 @@ def test_postgres_entrypoint_is_valid_sh() -> None:
 
 def test_node_image_is_labelled_as_dnlabs_own_and_runs_its_engine_script() -> None:
     substitute = NODE.substitute
-    assert substitute.title == "dnlab lab machine: Debian bookworm with docker.io" and substitute.version_of == "docker.io"
+    assert substitute.title == "dnlab lab machine: Debian trixie with docker.io" and substitute.version_of == "docker.io"
     assert {"docker.io", "iproute2", "iptables", "iputils-ping", "procps", "ca-certificates", "mount"} <= set(
         substitute.packages)
     assert substitute.entrypoint == ("/usr/local/bin/dnlab-node",) and substitute.cmd == ()
@@ -173,11 +173,11 @@ def test_node_entrypoint_follows_the_verified_recipe() -> None:
 
 
 def test_node_image_archive_is_labelled_as_dnlabs_not_as_a_substitute(tmp_path: Path) -> None:
-    labels = own_image_labels("dnlab/node:20.10", NODE.substitute.title, "20.10", "pkg:deb/debian/docker.io@20.10")
+    labels = own_image_labels("dnlab/node:26", NODE.substitute.title, "26", "pkg:deb/debian/docker.io@26")
     config = image_config(NODE, labels, "amd64")
     assert config["config"]["Entrypoint"] == ["/usr/local/bin/dnlab-node"] and config["config"]["Cmd"] == []
     assert OWN_IMAGE in config["config"]["Labels"] and SUBSTITUTE_FOR not in config["config"]["Labels"]
-    assert config["history"][0]["created_by"] == f"{CREATED_BY}built dnlab/node:20.10 ({NODE.substitute.title})"
+    assert config["history"][0]["created_by"] == f"{CREATED_BY}built dnlab/node:26 ({NODE.substitute.title})"
 
 
 def test_nginx_substitute_is_configured_like_the_official_image() -> None:
@@ -201,7 +201,7 @@ def test_find_accepts_what_docker_pull_accepts() -> None:
     assert find("nginx") is find("docker.io/library/nginx:latest") is find("library/nginx") is NGINX
     assert find("alpine:latest") is ALPINE
     assert find("postgres:12") is find("docker.io/library/postgres:12") is POSTGRES
-    assert find("dnlab/node") is find("dnlab/node:latest") is find("dnlab/node:20.10") is NODE
+    assert find("dnlab/node") is find("dnlab/node:latest") is find("dnlab/node:26") is NODE
     assert find("postgres:9") is None and find("nginx:1.25") is None and find("learner/nginx") is None
 
 
@@ -552,7 +552,7 @@ def test_everything_prepares_every_catalogue_image_and_says_where_it_was_built(o
     assert [status.reference for status in statuses] == [image.reference for image in course()]
     node = statuses[3]
     assert node.own and not node.substitute and node.how == said
-    assert str(node).startswith(f"dnlab/node:20.10: {said}, dnlab's own: dnlab lab machine")
+    assert str(node).startswith(f"dnlab/node:26: {said}, dnlab's own: dnlab lab machine")
     assert statuses[0].how == "built on this host"  # alpine's busybox
 
 
@@ -573,8 +573,8 @@ def test_the_node_image_is_owned(offline, monkeypatch) -> None:
     monkeypatch.setenv("DNLAB_REGISTRY", "off")
     api = FakeAPI()
     client = fake_client(api)
-    preparation.prepare(client, ["dnlab/node:20.10", "alpine"], progress=False)
-    assert preparation.owned_image_ids(client) == {api.store["dnlab/node:20.10"]["Id"], api.store["alpine:latest"]["Id"]}
+    preparation.prepare(client, ["dnlab/node:26", "alpine"], progress=False)
+    assert preparation.owned_image_ids(client) == {api.store["dnlab/node:26"]["Id"], api.store["alpine:latest"]["Id"]}
 
 
 def test_an_image_built_from_an_older_recipe_is_rebuilt_and_the_old_one_removed(offline, monkeypatch) -> None:
